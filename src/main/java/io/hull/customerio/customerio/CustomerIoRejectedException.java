@@ -1,0 +1,17 @@
+package io.hull.customerio.customerio;
+
+/**
+ * Customer.io refused a call for good (a 4xx other than 429): sending the same thing again will not
+ * help, so the user is logged as an error and not retried.
+ */
+public class CustomerIoRejectedException extends RuntimeException {
+
+    private final int status;
+
+    public CustomerIoRejectedException(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    public int status() { return status; }
+}

@@ -1,0 +1,110 @@
+package io.hull.customerio.customerio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.sync.SyncSettings;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the Customer.io customer of a Hull user: the id from {@code user_id_mapping}, then
+ * {@code email}, {@code created_at}, {@code hull_segments} and every synchronized attribute under
+ * Customer.io-friendly names. The attribute rules live here and nowhere else.
+ */
+@Component("customerMapper")
+public class CustomerMapper {
+
+    private static final String ACCOUNT_PREFIX = "account.";
+    /** A date-time as Hull writes them: ISO-8601 with an offset or Z. */
+    private static final Pattern ISO_DATE_TIME = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T.*");
+
+    private final ObjectMapper json;
+
+    public CustomerMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** The value of the id attribute ({@code user_id_mapping}), if the user has one. */
+    public Optional<String> customerId(JsonNode user, SyncSettings settings) {
+        JsonNode value = user.get(settings.userIdMapping());
+        if (value == null || value.isNull() || value.isContainerNode() || value.asText().isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(value.asText());
+    }
+
+    /** The attributes of the identify call, in a stable order: the fixed ones first, then the synchronized ones. */
+    public Map<String, Object> attributes(JsonNode user, JsonNode account, List<String> segmentNames, SyncSettings settings) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        JsonNode email = user.get("email");
+        if (email != null && !email.isNull()) {
+            attributes.put("email", email.asText());
+        }
+        JsonNode createdAt = user.get("created_at");
+        if (createdAt != null && !createdAt.isNull()) {
+            attributes.put("created_at", unixSecondsOrText(createdAt.asText()));
+        }
+        attributes.put("hull_segments", segmentNames);
+        for (String source : settings.synchronizedAttributes()) {
+            boolean fromAccount = source.startsWith(ACCOUNT_PREFIX);
+            String field = fromAccount ? source.substring(ACCOUNT_PREFIX.length()) : source;
+            JsonNode holder = fromAccount ? account : user;
+            if (holder == null || !holder.has(field)) {
+                continue;
+            }
+            String name = fromAccount ? "account_" + attributeName(field) : attributeName(field);
+            attributes.put(name, value(name, holder.get(field)));
+        }
+        return attributes;
+    }
+
+    /**
+     * Hull trait name → Customer.io attribute name: {@code traits_} goes, {@code /} becomes {@code -},
+     * and {@code id} becomes {@code hull_id} so it never collides with Customer.io's own id.
+     */
+    public static String attributeName(String hullName) {
+        String name = hullName.startsWith("traits_") ? hullName.substring("traits_".length()) : hullName;
+        name = name.replace('/', '-');
+        return "id".equals(name) ? "hull_id" : name;
+    }
+
+    private Object value(String name, JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (value.isTextual() && (name.endsWith("_at") || name.endsWith("_date"))) {
+            return unixSecondsOrText(value.asText());
+        }
+        return json.convertValue(value, Object.class);
+    }
+
+    /** Customer.io wants dates as unix seconds; a value that is not an ISO date stays as it is. */
+    static Object unixSecondsOrText(String text) {
+        if (!ISO_DATE_TIME.matcher(text).matches()) {
+            return text;
+        }
+        try {
+            return OffsetDateTime.parse(text).toEpochSecond();
+        } catch (DateTimeParseException e) {
+            return text;
+        }
+    }
+
+    public static List<String> segmentNames(JsonNode segments) {
+        List<String> names = new ArrayList<>();
+        segments.forEach(segment -> {
+            String name = segment.path("name").asText(null);
+            if (name != null) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+}

@@ -1,0 +1,105 @@
+package io.hull.customerio.hull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.config.HullProperties;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes traits and track calls to Hull's firehose: {@code POST {firehose}/} with the connector's
+ * headers and a batch of entries, each with its own user token. At most {@value #MAX_BATCH}
+ * entries per request; entries of different connectors go in different requests.
+ */
+@Component("firehoseClient")
+public class FirehoseClient {
+
+    public static final int MAX_BATCH = 100;
+
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private final HullProperties properties;
+    private final FirehoseTokens tokens;
+
+    public FirehoseClient(ObjectMapper json, HullProperties properties, FirehoseTokens tokens) {
+        this.json = json;
+        this.properties = properties;
+        this.tokens = tokens;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.getConnectTimeout()).build();
+    }
+
+    public void send(List<FirehoseEntry> entries) {
+        Map<HullCredentials, List<FirehoseEntry>> byConnector = entries.stream()
+                .collect(Collectors.groupingBy(FirehoseEntry::hull, LinkedHashMap::new, Collectors.toList()));
+        byConnector.forEach((hull, ofConnector) -> {
+            if (!hull.complete()) {
+                throw new HullRejectedException(400, "cannot write to Hull: organization, connector id or secret is missing");
+            }
+            for (int from = 0; from < ofConnector.size(); from += MAX_BATCH) {
+                post(hull, ofConnector.subList(from, Math.min(from + MAX_BATCH, ofConnector.size())));
+            }
+        });
+    }
+
+    private void post(HullCredentials hull, List<FirehoseEntry> entries) {
+        String now = Instant.now().toString();
+        List<Map<String, Object>> batch = new ArrayList<>(entries.size());
+        for (FirehoseEntry entry : entries) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("type", entry.type());
+            item.put("headers", Map.of("Hull-Access-Token", tokens.asUser(hull, entry.claims())));
+            item.put("body", entry.body());
+            item.put("timestamp", now);
+            batch.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("batch", batch);
+        body.put("timestamp", now);
+        body.put("sentAt", now);
+        URI url = URI.create(hull.firehoseUrl(properties.getFirehoseUrl()).toString().replaceAll("/+$", "") + "/");
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(properties.getRequestTimeout())
+                .header("Content-Type", "application/json")
+                .header("Hull-App-Id", hull.connectorId())
+                .header("Hull-Organization", hull.organization())
+                .header("Hull-Access-Token", hull.secret())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body)))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new HullUnavailableException("Hull firehose " + url.getHost() + " unreachable: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HullUnavailableException("Hull firehose call interrupted", e);
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        String detail = "Hull firehose answered " + status;
+        if (status == 429 || status >= 500) {
+            throw new HullUnavailableException(detail);
+        }
+        throw new HullRejectedException(status, detail);
+    }
+
+    private byte[] toJson(Object body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write firehose batch as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.hull.customerio.hull;
+
+import java.util.Map;
+
+/** One call in a firehose batch: {@code traits} or {@code track}, about one user. */
+public record FirehoseEntry(String type, HullCredentials hull, UserClaims claims, Map<String, Object> body) {
+
+    public static FirehoseEntry traits(HullCredentials hull, UserClaims claims, Map<String, Object> traits) {
+        return new FirehoseEntry("traits", hull, claims, traits);
+    }
+
+    public static FirehoseEntry track(HullCredentials hull, UserClaims claims, Map<String, Object> event) {
+        return new FirehoseEntry("track", hull, claims, event);
+    }
+}

@@ -1,0 +1,50 @@
+package io.hull.customerio.hull;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import org.springframework.stereotype.Component;
+
+/**
+ * The per-entry {@code Hull-Access-Token} of a firehose call: an HS256 JWT signed with the
+ * connector secret that says which user the entry is about ({@code io.hull.asUser}).
+ */
+@Component("firehoseTokens")
+public class FirehoseTokens {
+
+    public String asUser(HullCredentials hull, UserClaims claims) {
+        JWTClaimsSet jwtClaims = new JWTClaimsSet.Builder()
+                .issuer(hull.connectorId())
+                .issueTime(new Date())
+                .claim("io.hull.subjectType", "user")
+                .claim("io.hull.asUser", claims.asMap())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), jwtClaims);
+        try {
+            jwt.sign(new MACSigner(padded(hull.secret())));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign firehose token: " + e.getMessage(), e);
+        }
+        return jwt.serialize();
+    }
+
+    /**
+     * Nimbus refuses HS256 keys under 256 bits; Hull secrets are 32 hex characters (256 bits) but a
+     * shorter one is padded with zero bytes, which HMAC does itself for keys under the block size,
+     * so the signature is the one Hull computes.
+     */
+    private static byte[] padded(String secret) {
+        byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+        if (key.length >= 32) {
+            return key;
+        }
+        byte[] padded = new byte[32];
+        System.arraycopy(key, 0, padded, 0, key.length);
+        return padded;
+    }
+}

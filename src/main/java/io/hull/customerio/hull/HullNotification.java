@@ -1,0 +1,25 @@
+package io.hull.customerio.hull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * A smart-notifier request as far as the connector needs it. Users, segments and settings stay
+ * JSON: Hull's user objects are open-ended, and the mapping picks what it needs from them.
+ *
+ * @param connector the {@code connector} object: {@code private_settings} lives there
+ * @param messages  one per user; each has {@code user}, {@code segments}, {@code account}, {@code events}
+ */
+public record HullNotification(String notificationId, String channel, HullCredentials credentials,
+                               JsonNode connector, List<JsonNode> messages) {
+
+    public static final String USER_UPDATE = "user:update";
+
+    public boolean isUserUpdate() {
+        return USER_UPDATE.equals(channel);
+    }
+
+    public JsonNode privateSettings() {
+        return connector.path("private_settings");
+    }
+}

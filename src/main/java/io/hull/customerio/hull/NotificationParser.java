@@ -1,0 +1,70 @@
+package io.hull.customerio.hull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.http.RequestRejectedException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+/** Reads the raw smart-notifier body into a {@link HullNotification}, refusing what is not one (400/413). */
+@Component("notificationParser")
+public class NotificationParser {
+
+    private final ObjectMapper json;
+    private final long maxBytes;
+
+    public NotificationParser(ObjectMapper json, ConnectorProperties connector) {
+        this.json = json;
+        this.maxBytes = connector.getMaxNotificationSize().toBytes();
+    }
+
+    /** Refuses an oversized body before it is parsed; the declared length is checked first, then the real one. */
+    public void checkSize(@Header("Content-Length") Long declaredLength, byte[] body) {
+        if ((declaredLength != null && declaredLength > maxBytes) || (body != null && body.length > maxBytes)) {
+            throw RequestRejectedException.tooLarge(maxBytes);
+        }
+    }
+
+    public HullNotification parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw RequestRejectedException.badRequest("invalid_body", "body is empty");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw RequestRejectedException.badRequest("invalid_json", "body cannot be read as JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw RequestRejectedException.badRequest("invalid_body", "body must be a JSON object");
+        }
+        JsonNode configuration = root.get("configuration");
+        if (configuration == null || !configuration.isObject()) {
+            throw RequestRejectedException.badRequest("missing_configuration", "body has no configuration object");
+        }
+        JsonNode messages = root.get("messages");
+        if (messages == null || !messages.isArray()) {
+            throw RequestRejectedException.badRequest("invalid_messages", "messages must be a list");
+        }
+        List<JsonNode> list = new ArrayList<>(messages.size());
+        for (JsonNode message : messages) {
+            if (!message.isObject()) {
+                throw RequestRejectedException.badRequest("invalid_messages", "every message must be a JSON object");
+            }
+            list.add(message);
+        }
+        HullCredentials credentials = new HullCredentials(
+                configuration.path("organization").asText(null),
+                configuration.path("id").asText(null),
+                configuration.path("secret").asText(null));
+        return new HullNotification(root.path("notification_id").asText(null), root.path("channel").asText(null),
+                credentials, root.path("connector"), list);
+    }
+}

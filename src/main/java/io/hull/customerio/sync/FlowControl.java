@@ -1,0 +1,72 @@
+package io.hull.customerio.sync;
+
+import io.hull.customerio.config.ConnectorProperties;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The smart-notifier answers, in one place: {@code next} (200) when every user was handled, or
+ * {@code retry} (503) with the errors when some work may succeed later, so Hull sends the
+ * notification again.
+ */
+@Component("flowControl")
+public class FlowControl {
+
+    private static final Logger log = LoggerFactory.getLogger(FlowControl.class);
+
+    private final ConnectorProperties.FlowControl settings;
+
+    public FlowControl(ConnectorProperties connector) {
+        this.settings = connector.getFlowControl();
+    }
+
+    public Map<String, Object> answer(List<UserSyncResult> results, Exchange exchange) {
+        Set<String> errors = new LinkedHashSet<>();
+        for (UserSyncResult result : results) {
+            if (result.needsRetry()) {
+                errors.add(result.detail());
+            }
+        }
+        return errors.isEmpty() ? next(exchange) : retry(exchange, List.copyOf(errors));
+    }
+
+    public Map<String, Object> next(Exchange exchange) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        Map<String, Object> flow = new LinkedHashMap<>();
+        flow.put("type", "next");
+        flow.put("size", settings.getNextSize());
+        flow.put("in", settings.getNextInMillis());
+        return Map.of("flow_control", flow);
+    }
+
+    /** The notification failed as a whole after it was accepted (e.g. Hull unreachable for the write-back). */
+    public Map<String, Object> failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e, Exchange exchange) {
+        String reason;
+        if (e.getClass().getPackageName().startsWith("io.hull")) {
+            reason = e.getMessage();
+        } else {
+            reason = "unexpected " + e.getClass().getSimpleName();
+            log.error("unexpected error while handling a notification; Hull is asked to retry", e);
+        }
+        return retry(exchange, List.of(reason));
+    }
+
+    private Map<String, Object> retry(Exchange exchange, List<String> errors) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+        Map<String, Object> flow = new LinkedHashMap<>();
+        flow.put("type", "retry");
+        flow.put("in", settings.getRetryInMillis());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("flow_control", flow);
+        answer.put("errors", errors);
+        return answer;
+    }
+}

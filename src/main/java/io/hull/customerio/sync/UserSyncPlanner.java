@@ -1,0 +1,149 @@
+package io.hull.customerio.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.customerio.AttributeChunker;
+import io.hull.customerio.customerio.CustomerHash;
+import io.hull.customerio.customerio.CustomerIoCredentials;
+import io.hull.customerio.customerio.CustomerMapper;
+import io.hull.customerio.customerio.CustomerValidator;
+import io.hull.customerio.hull.HullNotification;
+import io.hull.customerio.hull.UserClaims;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides, for every user of a notification, what Customer.io should see: nothing, a delete, or
+ * identify calls. The order of the rules is Hull's (see {@link #decide}).
+ */
+@Component("userSyncPlanner")
+public class UserSyncPlanner {
+
+    static final String TRAIT_CREATED_AT = "traits_customerio/created_at";
+    static final String TRAIT_DELETED_AT = "traits_customerio/deleted_at";
+    static final String TRAIT_HASH = "traits_customerio/hash";
+    static final String TRAIT_ID = "traits_customerio/id";
+
+    private final ConnectorProperties connector;
+    private final CustomerIoProperties customerIo;
+    private final MessageDeduplicator deduplicator;
+    private final CustomerMapper mapper;
+    private final CustomerValidator validator;
+    private final CustomerHash hash;
+    private final AttributeChunker chunker;
+
+    public UserSyncPlanner(ConnectorProperties connector, CustomerIoProperties customerIo, MessageDeduplicator deduplicator,
+                           CustomerMapper mapper, CustomerValidator validator, CustomerHash hash, AttributeChunker chunker) {
+        this.connector = connector;
+        this.customerIo = customerIo;
+        this.deduplicator = deduplicator;
+        this.mapper = mapper;
+        this.validator = validator;
+        this.hash = hash;
+        this.chunker = chunker;
+    }
+
+    public NotificationContext context(HullNotification notification) {
+        JsonNode privateSettings = notification.privateSettings();
+        CustomerIoCredentials credentials = Optional
+                .ofNullable(CustomerIoCredentials.ofNullable(privateSettings.path("site_id").asText(null),
+                        privateSettings.path("api_key").asText(null)))
+                .orElseGet(() -> CustomerIoCredentials.ofNullable(customerIo.getSiteId(), customerIo.getApiKey()));
+        return new NotificationContext(notification.credentials(), credentials,
+                SyncSettings.resolve(privateSettings, connector.getSettings()));
+    }
+
+    public List<UserSyncTask> plan(HullNotification notification) {
+        NotificationContext context = context(notification);
+        List<JsonNode> messages = deduplicator.deduplicate(notification.messages());
+        List<UserSyncTask> tasks = new ArrayList<>(messages.size());
+        for (JsonNode message : messages) {
+            tasks.add(decide(context, message));
+        }
+        return tasks;
+    }
+
+    /**
+     * Hull's rules, in order: credentials, whitelist, segment membership (and deletion), id,
+     * validity, never sent → insert, unchanged → skip, else update.
+     */
+    UserSyncTask decide(NotificationContext context, JsonNode message) {
+        JsonNode user = message.path("user");
+        UserClaims claims = UserClaims.of(user);
+        SyncSettings settings = context.settings();
+        if (context.customerIo() == null) {
+            return UserSyncTask.skip(context, claims, "no Customer.io credentials: set site_id and api_key");
+        }
+        if (settings.synchronizedSegments().isEmpty()) {
+            return UserSyncTask.skip(context, claims, "no segment is whitelisted (synchronized_segments is empty)");
+        }
+        JsonNode segments = message.path("segments");
+        if (!inWhitelistedSegment(segments, settings)) {
+            if (!settings.enableUserDeletion()) {
+                return UserSyncTask.skip(context, claims, "not in any synchronized segment");
+            }
+            String createdAt = text(user, TRAIT_CREATED_AT);
+            if (createdAt == null || text(user, TRAIT_DELETED_AT) != null) {
+                return UserSyncTask.skip(context, claims, createdAt == null
+                        ? "not in any synchronized segment and never sent to Customer.io"
+                        : "not in any synchronized segment and already deleted from Customer.io");
+            }
+            String customerId = Optional.ofNullable(text(user, TRAIT_ID))
+                    .or(() -> mapper.customerId(user, settings)).orElse(null);
+            if (customerId == null) {
+                return UserSyncTask.skip(context, claims, "left every synchronized segment but its Customer.io id is unknown");
+            }
+            return new UserSyncTask(context, claims, UserSyncTask.Action.DELETE, null, customerId, List.of(), null, createdAt);
+        }
+        Optional<String> customerId = mapper.customerId(user, settings);
+        if (customerId.isEmpty()) {
+            return UserSyncTask.skip(context, claims, "no value for the id attribute '" + settings.userIdMapping() + "'");
+        }
+        Map<String, Object> attributes = mapper.attributes(user, message.path("account"),
+                CustomerMapper.segmentNames(segments), settings);
+        List<String> problems = validator.problems(customerId.get(), attributes, settings);
+        if (!problems.isEmpty()) {
+            return new UserSyncTask(context, claims, UserSyncTask.Action.INVALID, String.join("; ", problems),
+                    customerId.get(), List.of(), null, null);
+        }
+        String customerHash = hash.of(customerId.get(), attributes);
+        String firstSyncedAt = text(user, TRAIT_CREATED_AT);
+        UserSyncTask.Action action;
+        if (firstSyncedAt == null) {
+            action = UserSyncTask.Action.INSERT;
+        } else if (customerHash.equals(text(user, TRAIT_HASH)) && !hasEventsToSend(message, settings)) {
+            return UserSyncTask.skip(context, claims, "unchanged since the last sync (same hash, no events)");
+        } else {
+            action = UserSyncTask.Action.UPDATE;
+        }
+        return new UserSyncTask(context, claims, action, null, customerId.get(), chunker.chunks(attributes),
+                customerHash, firstSyncedAt);
+    }
+
+    private static boolean inWhitelistedSegment(JsonNode segments, SyncSettings settings) {
+        for (JsonNode segment : segments) {
+            if (settings.synchronizedSegments().contains(segment.path("id").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasEventsToSend(JsonNode message, SyncSettings settings) {
+        for (JsonNode event : message.path("events")) {
+            if (settings.eventsFilter().contains(event.path("event").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+    }
+}
