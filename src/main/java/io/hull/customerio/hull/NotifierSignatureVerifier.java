@@ -3,7 +3,6 @@ package io.hull.customerio.hull;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.hull.customerio.config.HullProperties;
@@ -11,7 +10,11 @@ import io.hull.customerio.http.RequestRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 import java.text.ParseException;
 import java.util.Date;
 import org.apache.camel.ExchangeProperty;
@@ -113,9 +116,12 @@ public class NotifierSignatureVerifier {
 
     private static RSAPublicKey loadKey(Resource resource) {
         try (InputStream in = resource.getInputStream()) {
-            String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            return JWK.parseFromPEMEncodedObjects(pem).toRSAKey().toRSAPublicKey();
-        } catch (IOException | JOSEException | RuntimeException e) {
+            // PEM "PUBLIC KEY" is base64 of an X.509 SubjectPublicKeyInfo, which the JDK reads as is.
+            String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
+                    .replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+            byte[] der = Base64.getDecoder().decode(pem);
+            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new IllegalStateException("cannot read Hull's public key from hull.notifier.public-key=" + resource.getDescription()
                     + ": " + e.getMessage(), e);
         }
