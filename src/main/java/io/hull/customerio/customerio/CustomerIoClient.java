@@ -49,6 +49,11 @@ public class CustomerIoClient {
         send(task.context().customerIo(), "DELETE", customerPath(task.customerId()), null);
     }
 
+    /** Customer event or anonymous event, with its deterministic {@code id}. */
+    public void sendEvent(EventCall event) {
+        send(event.credentials(), "POST", event.path(), event.payload());
+    }
+
     /** {@code /api/v1/customers/{id}} with the id percent-encoded ({@code @} → {@code %40}, {@code /} → {@code %2F}, space → {@code %20}). */
     public static String customerPath(String customerId) {
         return "/api/v1/customers/" + URLEncoder.encode(customerId, StandardCharsets.UTF_8).replace("+", "%20");

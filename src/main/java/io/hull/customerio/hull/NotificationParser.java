@@ -1,6 +1,7 @@
 package io.hull.customerio.hull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.ConnectorProperties;
@@ -19,8 +20,12 @@ public class NotificationParser {
     private final long maxBytes;
 
     public NotificationParser(ObjectMapper json, ConnectorProperties connector) {
-        this.json = json;
         this.maxBytes = connector.getMaxNotificationSize().toBytes();
+        // Jackson refuses strings over 20 M characters by default; a notification may legitimately
+        // hold one as long as the body limit allows.
+        this.json = json.copy();
+        this.json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxBytes)).build());
     }
 
     /** Refuses an oversized body before it is parsed; the declared length is checked first, then the real one. */

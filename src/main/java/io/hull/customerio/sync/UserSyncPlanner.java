@@ -8,9 +8,12 @@ import io.hull.customerio.customerio.CustomerHash;
 import io.hull.customerio.customerio.CustomerIoCredentials;
 import io.hull.customerio.customerio.CustomerMapper;
 import io.hull.customerio.customerio.CustomerValidator;
+import io.hull.customerio.customerio.EventCall;
+import io.hull.customerio.customerio.EventMapper;
 import io.hull.customerio.hull.HullNotification;
 import io.hull.customerio.hull.UserClaims;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +30,7 @@ public class UserSyncPlanner {
     static final String TRAIT_DELETED_AT = "traits_customerio/deleted_at";
     static final String TRAIT_HASH = "traits_customerio/hash";
     static final String TRAIT_ID = "traits_customerio/id";
+    private static final String NO_ID_VALUE = "no value for the id attribute";
 
     private final ConnectorProperties connector;
     private final CustomerIoProperties customerIo;
@@ -35,9 +39,11 @@ public class UserSyncPlanner {
     private final CustomerValidator validator;
     private final CustomerHash hash;
     private final AttributeChunker chunker;
+    private final EventMapper eventMapper;
 
     public UserSyncPlanner(ConnectorProperties connector, CustomerIoProperties customerIo, MessageDeduplicator deduplicator,
-                           CustomerMapper mapper, CustomerValidator validator, CustomerHash hash, AttributeChunker chunker) {
+                           CustomerMapper mapper, CustomerValidator validator, CustomerHash hash, AttributeChunker chunker,
+                           EventMapper eventMapper) {
         this.connector = connector;
         this.customerIo = customerIo;
         this.deduplicator = deduplicator;
@@ -45,6 +51,7 @@ public class UserSyncPlanner {
         this.validator = validator;
         this.hash = hash;
         this.chunker = chunker;
+        this.eventMapper = eventMapper;
     }
 
     public NotificationContext context(HullNotification notification) {
@@ -62,7 +69,7 @@ public class UserSyncPlanner {
         List<JsonNode> messages = deduplicator.deduplicate(notification.messages());
         List<UserSyncTask> tasks = new ArrayList<>(messages.size());
         for (JsonNode message : messages) {
-            tasks.add(decide(context, message));
+            tasks.add(planEvents(decide(context, message), message));
         }
         return tasks;
     }
@@ -97,18 +104,19 @@ public class UserSyncPlanner {
             if (customerId == null) {
                 return UserSyncTask.skip(context, claims, "left every synchronized segment but its Customer.io id is unknown");
             }
-            return new UserSyncTask(context, claims, UserSyncTask.Action.DELETE, null, customerId, List.of(), null, createdAt);
+            return new UserSyncTask(context, claims, UserSyncTask.Action.DELETE, null, customerId, List.of(), null, createdAt,
+                    List.of(), Map.of());
         }
         Optional<String> customerId = mapper.customerId(user, settings);
         if (customerId.isEmpty()) {
-            return UserSyncTask.skip(context, claims, "no value for the id attribute '" + settings.userIdMapping() + "'");
+            return UserSyncTask.skip(context, claims, NO_ID_VALUE + " '" + settings.userIdMapping() + "'");
         }
         Map<String, Object> attributes = mapper.attributes(user, message.path("account"),
                 CustomerMapper.segmentNames(segments), settings);
         List<String> problems = validator.problems(customerId.get(), attributes, settings);
         if (!problems.isEmpty()) {
             return new UserSyncTask(context, claims, UserSyncTask.Action.INVALID, String.join("; ", problems),
-                    customerId.get(), List.of(), null, null);
+                    customerId.get(), List.of(), null, null, List.of(), Map.of());
         }
         String customerHash = hash.of(customerId.get(), attributes);
         String firstSyncedAt = text(user, TRAIT_CREATED_AT);
@@ -121,7 +129,47 @@ public class UserSyncPlanner {
             action = UserSyncTask.Action.UPDATE;
         }
         return new UserSyncTask(context, claims, action, null, customerId.get(), chunker.chunks(attributes),
-                customerHash, firstSyncedAt);
+                customerHash, firstSyncedAt, List.of(), Map.of());
+    }
+
+    /**
+     * Which of the message's events go out: whitelisted ones ({@code events_filter}) of a user that is
+     * sent, as customer events; of a user without an id, as anonymous events when {@code anonymous_events}
+     * is on. Every other event is listed with the reason it stays behind.
+     */
+    UserSyncTask planEvents(UserSyncTask task, JsonNode message) {
+        SyncSettings settings = task.context().settings();
+        Map<String, List<String>> skipped = new LinkedHashMap<>();
+        List<JsonNode> whitelisted = new ArrayList<>();
+        for (JsonNode event : message.path("events")) {
+            String name = event.path("event").asText("");
+            if (settings.eventsFilter().contains(name)) {
+                whitelisted.add(event);
+            } else {
+                skipped.computeIfAbsent("not in events_filter", r -> new ArrayList<>()).add(name);
+            }
+        }
+        List<EventCall> toSend = new ArrayList<>();
+        boolean customerSent = task.action() == UserSyncTask.Action.INSERT || task.action() == UserSyncTask.Action.UPDATE;
+        boolean anonymous = task.action() == UserSyncTask.Action.SKIP && task.reason().startsWith(NO_ID_VALUE);
+        for (JsonNode event : whitelisted) {
+            String name = event.path("event").asText();
+            if (customerSent) {
+                toSend.add(eventMapper.map(event, task.context().customerIo(), task.customerId(), null));
+            } else if (anonymous && settings.anonymousEvents()) {
+                String anonymousId = Optional.ofNullable(text(event, "anonymous_id")).orElse(task.claims().anonymousId());
+                if (anonymousId == null) {
+                    skipped.computeIfAbsent("no id and no anonymous id", r -> new ArrayList<>()).add(name);
+                } else {
+                    toSend.add(eventMapper.map(event, task.context().customerIo(), null, anonymousId));
+                }
+            } else if (anonymous) {
+                skipped.computeIfAbsent("user has no id and anonymous_events is disabled", r -> new ArrayList<>()).add(name);
+            } else {
+                skipped.computeIfAbsent("user not sent: " + task.reason(), r -> new ArrayList<>()).add(name);
+            }
+        }
+        return task.withEvents(toSend, skipped);
     }
 
     private static boolean inWhitelistedSegment(JsonNode segments, SyncSettings settings) {

@@ -5,6 +5,7 @@ import io.hull.customerio.logging.DecisionLog;
 import io.hull.customerio.sync.UserSyncResult.Outcome;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -62,16 +63,41 @@ public class UserSyncResults {
 
     /** Anything that may work later: the notification is answered 503 and Hull sends it again. */
     public UserSyncResult retryLater(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
-        String reason = e instanceof RuntimeException && e.getClass().getPackageName().startsWith("io.hull")
-                ? e.getMessage()
-                : "unexpected " + e.getClass().getSimpleName();
-        if (!e.getClass().getPackageName().startsWith("io.hull")) {
-            log.error("unexpected error while syncing a user; the notification will be retried", e);
-        }
+        String reason = safeReason(e);
         Map<String, Object> details = details(task, "reason", reason);
         details.put("retry", true);
         decisions.error("outgoing.user.error", task.claims(), details);
         return result(task, Outcome.RETRY, reason, null);
+    }
+
+    /**
+     * The connector's own exceptions carry messages written to be shown (no secrets); anything else
+     * is logged in full once and summarised by its type.
+     */
+    static String safeReason(Exception e) {
+        if (e.getClass().getPackageName().startsWith("io.hull")) {
+            return e.getMessage();
+        }
+        log.error("unexpected error while syncing; the notification will be retried", e);
+        return "unexpected " + e.getClass().getSimpleName();
+    }
+
+    /**
+     * The user's final result: an event that must be retried makes the whole user "retry" (Hull sends
+     * the notification again; the identify is idempotent and event ids are deterministic), but the
+     * sync state of a customer that was written is still recorded.
+     */
+    public UserSyncResult complete(@ExchangeProperty(EventResults.USER_RESULT) UserSyncResult user,
+                                   @ExchangeProperty("eventResults") List<EventResult> events) {
+        if (events == null) {
+            return user;
+        }
+        for (EventResult event : events) {
+            if (event.outcome() == EventResult.Outcome.RETRY && !user.needsRetry()) {
+                return new UserSyncResult(user.claims(), UserSyncResult.Outcome.RETRY, event.detail(), user.hull(), user.traits());
+            }
+        }
+        return user;
     }
 
     private static Map<String, Object> details(UserSyncTask task, String key, Object value) {

@@ -1,5 +1,6 @@
 package io.hull.customerio.sync;
 
+import io.hull.customerio.customerio.EventCall;
 import io.hull.customerio.hull.UserClaims;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,25 @@ import java.util.Map;
  *                        {@code customerio.attributes-per-request} attributes
  * @param hash            hash of the customer payload, written back as {@code customerio/hash}
  * @param firstSyncedAt   {@code traits_customerio/created_at} when the customer was sent before
+ * @param events          whitelisted events to send after the customer (refused ones included, see {@link EventCall#refusal})
+ * @param skippedEvents   names of the events that are not sent, by reason
  */
 public record UserSyncTask(NotificationContext context, UserClaims claims, Action action, String reason,
                            String customerId, List<Map<String, Object>> identifyCalls, String hash,
-                           String firstSyncedAt) {
+                           String firstSyncedAt, List<EventCall> events, Map<String, List<String>> skippedEvents) {
 
     public enum Action { SKIP, INVALID, DELETE, INSERT, UPDATE }
 
     public static UserSyncTask skip(NotificationContext context, UserClaims claims, String reason) {
-        return new UserSyncTask(context, claims, Action.SKIP, reason, null, List.of(), null, null);
+        return new UserSyncTask(context, claims, Action.SKIP, reason, null, List.of(), null, null, List.of(), Map.of());
+    }
+
+    public UserSyncTask withEvents(List<EventCall> toSend, Map<String, List<String>> skipped) {
+        return new UserSyncTask(context, claims, action, reason, customerId, identifyCalls, hash, firstSyncedAt, toSend, skipped);
+    }
+
+    public List<EventCall> sendableEvents() {
+        return events.stream().filter(event -> event.refusal() == null).toList();
     }
 
     public int attributeCount() {

@@ -361,6 +361,15 @@ class UserSyncRouteTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aNotificationOf21MegabytesIsAccepted() {
+        ObjectNode notification = fixtureNotification();
+        ((ObjectNode) notification.path("connector")).put("description", "x".repeat(21 * 1024 * 1024));
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+        assertThat(CUSTOMERIO.findAll(putRequestedFor(anyUrl()))).hasSize(1);
+    }
+
+    @Test
     void otherChannelsAreAcknowledgedAndIgnored() {
         ObjectNode notification = fixtureNotification();
         notification.put("channel", "account:update");

@@ -1,0 +1,7 @@
+package io.hull.customerio.sync;
+
+/** How one event ended: sent, refused for good, or to be retried with the notification. */
+public record EventResult(String name, Outcome outcome, String detail) {
+
+    public enum Outcome { SENT, FAILED, RETRY }
+}
