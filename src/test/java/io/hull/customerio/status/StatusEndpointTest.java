@@ -1,0 +1,102 @@
+package io.hull.customerio.status;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.support.ConnectorTestSupport;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** GET /status against a Customer.io stand-in, one branch per test. */
+class StatusEndpointTest extends ConnectorTestSupport {
+
+    @Autowired
+    CustomerIoProperties customerIo;
+    @Autowired
+    ConnectorProperties connector;
+
+    @BeforeEach
+    void configured() {
+        customerIo.setSiteId("site-1");
+        customerIo.setApiKey("key-1");
+        customerIo.getWebhook().setToken("t0ken");
+        connector.getSettings().setSynchronizedSegments(List.of("segment-1"));
+        String auth = "Basic " + Base64.getEncoder().encodeToString("site-1:key-1".getBytes(StandardCharsets.UTF_8));
+        CUSTOMERIO.stubFor(get(urlEqualTo("/api/v1/accounts/region")).withHeader("Authorization", equalTo(auth))
+                .willReturn(aResponse().withStatus(200).withBody("{\"region\":\"us\"}")));
+    }
+
+    @AfterEach
+    void restore() {
+        customerIo.setSiteId("");
+        customerIo.setApiKey("");
+        customerIo.getWebhook().setToken(null);
+        connector.getSettings().setSynchronizedSegments(List.of());
+    }
+
+    @Test
+    void okWhenCredentialsWorkAndEverythingIsSet() {
+        JsonNode status = status();
+        assertThat(status.path("status").asText()).isEqualTo("ok");
+        assertThat(status.path("messages")).isEmpty();
+    }
+
+    @Test
+    void errorWhenCredentialsAreMissing() {
+        customerIo.setApiKey("");
+        JsonNode status = status();
+        assertThat(status.path("status").asText()).isEqualTo("error");
+        assertThat(status.path("messages").get(0).asText()).contains("credentials are missing");
+    }
+
+    @Test
+    void errorWhenCustomerIoRefusesTheCredentials() {
+        customerIo.setApiKey("wrong-key");
+        CUSTOMERIO.stubFor(get(urlEqualTo("/api/v1/accounts/region")).atPriority(1).willReturn(aResponse().withStatus(401)));
+        JsonNode status = status();
+        assertThat(status.path("status").asText()).isEqualTo("error");
+        assertThat(status.path("messages").get(0).asText()).contains("refused the credentials").doesNotContain("wrong-key");
+    }
+
+    @Test
+    void errorWhenCustomerIoCannotBeReached() {
+        String trackUrl = customerIo.getTrackUrl();
+        customerIo.setTrackUrl("http://127.0.0.1:1");
+        try {
+            JsonNode status = status();
+            assertThat(status.path("status").asText()).isEqualTo("error");
+            assertThat(status.path("messages").get(0).asText()).contains("cannot be reached");
+        } finally {
+            customerIo.setTrackUrl(trackUrl);
+        }
+    }
+
+    @Test
+    void warningWhenNoSegmentIsWhitelistedOrWebhooksAreOpen() {
+        connector.getSettings().setSynchronizedSegments(List.of());
+        customerIo.getWebhook().setToken(null);
+        JsonNode status = status();
+        assertThat(status.path("status").asText()).isEqualTo("warning");
+        assertThat(status.path("messages")).hasSize(2);
+        assertThat(status.path("messages").toString()).contains("No segment is whitelisted").contains("not secured");
+    }
+
+    private JsonNode status() {
+        var response = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/status")).GET().build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return json(response.body());
+    }
+}
