@@ -8,9 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +62,9 @@ public class ConnectorStatus {
 
     /** {@code GET /api/v1/accounts/region}: 200 the credentials work, 401 they are refused. */
     private String credentialProblem(CustomerIoCredentials credentials) {
-        String auth = Base64.getEncoder().encodeToString(
-                (credentials.siteId() + ":" + credentials.apiKey()).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(customerIo.getTrackUrl().replaceAll("/+$", "") + "/api/v1/accounts/region"))
                 .timeout(customerIo.getRequestTimeout())
-                .header("Authorization", "Basic " + auth)
+                .header("Authorization", credentials.authorization())
                 .GET().build();
         try {
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
