@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  * entries, then the batch goes out while the next one collects. Each webhook still waits for its own batch,
  * so it is answered 200 only once Hull accepted its entry, and gets an exception (→ 503) otherwise.
  * A failed attempt (429, 5xx, timeout) is retried while the webhook's {@code answer-timeout} leaves room;
- * Hull refusing for good (other 4xx) is not retried.
+ * Hull refusing for good (other 4xx) is not retried. A webhook answered 503 on timeout may still reach Hull
+ * afterwards; Customer.io's retry then carries the same {@code event_id}, which Hull drops as a duplicate.
  */
 @Component("hullTrackBatcher")
 public class HullTrackBatcher implements DisposableBean {

@@ -48,9 +48,16 @@ public class WebhookEventMapper {
         this.maxBytes = customerIo.getWebhook().getMaxBodySize().toBytes();
     }
 
-    /** 413 before anything else is done with an oversized body; the declared length is checked first, then the real one. */
-    public void checkSize(@Header("Content-Length") Long declaredLength, byte[] body) {
-        if ((declaredLength != null && declaredLength > maxBytes) || (body != null && body.length > maxBytes)) {
+    /** 413 from the declared length, before the body is read. */
+    public void checkDeclaredSize(@Header("Content-Length") Long declaredLength) {
+        if (declaredLength != null && declaredLength > maxBytes) {
+            throw RequestRejectedException.tooLarge(maxBytes);
+        }
+    }
+
+    /** 413 from the real length (a chunked body declares none). */
+    public void checkSize(byte[] body) {
+        if (body != null && body.length > maxBytes) {
             throw RequestRejectedException.tooLarge(maxBytes);
         }
     }

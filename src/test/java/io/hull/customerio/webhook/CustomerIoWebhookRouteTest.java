@@ -277,6 +277,19 @@ class CustomerIoWebhookRouteTest extends WebhookRouteTestSupport {
         assertThat(firehoseRequests()).isEmpty();
     }
 
+    @Test
+    void chunkedBodyOver1MbWithoutContentLengthIs413() throws Exception {
+        byte[] body = bytes(webhook("email", "sent", Map.of("customer_id", "c1", "subject", "x".repeat(1024 * 1024))));
+        HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/webhook?token=" + TOKEN))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(firehoseRequests()).isEmpty();
+    }
+
     // --- Hull not taking it
 
     @Test
