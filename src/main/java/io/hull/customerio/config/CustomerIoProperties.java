@@ -2,6 +2,7 @@ package io.hull.customerio.config;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code customerio.*}: where the Track API is and how hard it may be used.
@@ -41,14 +42,49 @@ public class CustomerIoProperties {
         return "CustomerIoProperties[trackUrl=" + trackUrl + ", siteId=" + siteId + ", rateLimit=" + rateLimit + "]";
     }
 
+    /**
+     * {@code customerio.webhook.*}: how {@code POST /webhook} checks Customer.io's reporting webhooks and how
+     * long it may wait for Hull. Customer.io gives up on a webhook after 4 s, so the Hull timings below add up
+     * to well under that.
+     */
     public static class Webhook {
         private String signingKey;
         private String token;
+        /** Off (null) by default: Customer.io re-delivers failed webhooks, with their first signature, for up to 7 days. */
+        private Duration maxSignatureAge;
+        private DataSize maxBodySize = DataSize.ofMegabytes(1);
+        /** Longest wait for Hull's firehose before answering 503 (Customer.io then retries). */
+        private Duration answerTimeout = Duration.ofMillis(2500);
+        /** Timeout of one firehose attempt. */
+        private Duration hullTimeout = Duration.ofSeconds(1);
+        /** Further attempts after Hull answered 429/5xx or did not answer; only while answer-timeout allows. */
+        private int hullRetries = 1;
+        private Duration hullRetryDelay = Duration.ofMillis(100);
+        /** How long a webhook waits for others to share its firehose request. */
+        private Duration batchWindow = Duration.ofMillis(5);
+        /** Most track calls in one firehose request (Hull takes at most 100). */
+        private int batchSize = 100;
 
         public String getSigningKey() { return signingKey; }
         public void setSigningKey(String signingKey) { this.signingKey = signingKey; }
         public String getToken() { return token; }
         public void setToken(String token) { this.token = token; }
+        public Duration getMaxSignatureAge() { return maxSignatureAge; }
+        public void setMaxSignatureAge(Duration maxSignatureAge) { this.maxSignatureAge = maxSignatureAge; }
+        public DataSize getMaxBodySize() { return maxBodySize; }
+        public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
+        public Duration getAnswerTimeout() { return answerTimeout; }
+        public void setAnswerTimeout(Duration answerTimeout) { this.answerTimeout = answerTimeout; }
+        public Duration getHullTimeout() { return hullTimeout; }
+        public void setHullTimeout(Duration hullTimeout) { this.hullTimeout = hullTimeout; }
+        public int getHullRetries() { return hullRetries; }
+        public void setHullRetries(int hullRetries) { this.hullRetries = hullRetries; }
+        public Duration getHullRetryDelay() { return hullRetryDelay; }
+        public void setHullRetryDelay(Duration hullRetryDelay) { this.hullRetryDelay = hullRetryDelay; }
+        public Duration getBatchWindow() { return batchWindow; }
+        public void setBatchWindow(Duration batchWindow) { this.batchWindow = batchWindow; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
 
         @Override
         public String toString() {

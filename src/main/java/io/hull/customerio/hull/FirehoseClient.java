@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,11 @@ public class FirehoseClient {
     }
 
     public void send(List<FirehoseEntry> entries) {
+        send(entries, properties.getRequestTimeout());
+    }
+
+    /** With a timeout of its own per request, for callers that must answer quickly (webhooks). */
+    public void send(List<FirehoseEntry> entries, Duration requestTimeout) {
         Map<HullCredentials, List<FirehoseEntry>> byConnector = entries.stream()
                 .collect(Collectors.groupingBy(FirehoseEntry::hull, LinkedHashMap::new, Collectors.toList()));
         byConnector.forEach((hull, ofConnector) -> {
@@ -46,12 +52,12 @@ public class FirehoseClient {
                 throw new HullRejectedException(400, "cannot write to Hull: organization, connector id or secret is missing");
             }
             for (int from = 0; from < ofConnector.size(); from += MAX_BATCH) {
-                post(hull, ofConnector.subList(from, Math.min(from + MAX_BATCH, ofConnector.size())));
+                post(hull, ofConnector.subList(from, Math.min(from + MAX_BATCH, ofConnector.size())), requestTimeout);
             }
         });
     }
 
-    private void post(HullCredentials hull, List<FirehoseEntry> entries) {
+    private void post(HullCredentials hull, List<FirehoseEntry> entries, Duration requestTimeout) {
         String now = Instant.now().toString();
         List<Map<String, Object>> batch = new ArrayList<>(entries.size());
         for (FirehoseEntry entry : entries) {
@@ -68,7 +74,7 @@ public class FirehoseClient {
         body.put("sentAt", now);
         URI url = URI.create(hull.firehoseUrl(properties.getFirehoseUrl()).toString().replaceAll("/+$", "") + "/");
         HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(properties.getRequestTimeout())
+                .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
                 .header("Hull-App-Id", hull.connectorId())
                 .header("Hull-Organization", hull.organization())

@@ -1,0 +1,131 @@
+package io.hull.customerio.webhook;
+
+import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.http.RequestRejectedException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks that a webhook really comes from Customer.io, before anything in it is trusted:
+ * <ul>
+ *   <li>{@code customerio.webhook.signing-key} set: {@code X-CIO-Signature} must be the hex
+ *       HMAC-SHA256 of {@code "v0:" + X-CIO-Timestamp + ":" + body}, over the body bytes exactly as received;</li>
+ *   <li>{@code customerio.webhook.token} set: the query parameter {@code token} must match.</li>
+ * </ul>
+ * Both set: both must pass. Neither set (blank counts as unset): every webhook is refused, because an
+ * open endpoint would let anyone write events onto Hull users. Comparisons are constant-time.
+ * Reasons go to the caller and to the log, so they never contain a secret or the value received.
+ */
+@Component("webhookAuthenticator")
+public class WebhookAuthenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookAuthenticator.class);
+    private static final String HMAC = "HmacSHA256";
+
+    private final byte[] signingKey;
+    private final byte[] token;
+    private final Duration maxSignatureAge;
+
+    public WebhookAuthenticator(CustomerIoProperties customerIo) {
+        CustomerIoProperties.Webhook settings = customerIo.getWebhook();
+        this.signingKey = bytesOrNull(settings.getSigningKey());
+        this.token = bytesOrNull(settings.getToken());
+        this.maxSignatureAge = settings.getMaxSignatureAge();
+        if (signingKey == null && token == null) {
+            log.error("neither customerio.webhook.signing-key nor customerio.webhook.token is set: "
+                    + "every Customer.io webhook on POST /webhook will be refused with 401.");
+        }
+    }
+
+    public void verify(@Header("X-CIO-Signature") String signature,
+                       @Header("X-CIO-Timestamp") String timestamp,
+                       @Header(Exchange.HTTP_QUERY) String query,
+                       byte[] body) {
+        if (signingKey == null && token == null) {
+            throw unauthorized("webhook_auth_not_configured",
+                    "the connector has neither a signing key nor a token to check webhooks with");
+        }
+        if (token != null) {
+            checkToken(queryParameter(query, "token"));
+        }
+        if (signingKey != null) {
+            checkSignature(signature, timestamp, body == null ? new byte[0] : body);
+        }
+    }
+
+    private void checkToken(String received) {
+        if (received == null || received.isEmpty()) {
+            throw unauthorized("invalid_token", "missing ?token= query parameter");
+        }
+        if (!MessageDigest.isEqual(token, received.getBytes(StandardCharsets.UTF_8))) {
+            throw unauthorized("invalid_token", "token does not match");
+        }
+    }
+
+    private void checkSignature(String signature, String timestamp, byte[] body) {
+        if (signature == null || signature.isBlank()) {
+            throw unauthorized("invalid_signature", "missing X-CIO-Signature header");
+        }
+        if (timestamp == null || !timestamp.trim().matches("\\d{1,19}")) {
+            throw unauthorized("invalid_signature", "missing or malformed X-CIO-Timestamp header");
+        }
+        byte[] expected = HexFormat.of().formatHex(hmac(timestamp.trim(), body)).getBytes(StandardCharsets.US_ASCII);
+        byte[] received = signature.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, received)) {
+            throw unauthorized("invalid_signature", "X-CIO-Signature does not match the body");
+        }
+        if (maxSignatureAge != null && !maxSignatureAge.isZero() && !maxSignatureAge.isNegative()) {
+            long age = Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp.trim()));
+            if (age > maxSignatureAge.toSeconds()) {
+                throw unauthorized("signature_expired", "X-CIO-Timestamp is older than customerio.webhook.max-signature-age");
+            }
+        }
+    }
+
+    private byte[] hmac(String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(new SecretKeySpec(signingKey, HMAC));
+            mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(body);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("cannot compute HMAC-SHA256", e);
+        }
+    }
+
+    /** The raw query string rather than Camel's parameter headers: a request header of the same name cannot stand in. */
+    static String queryParameter(String query, String name) {
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (name.equals(URLDecoder.decode(key, StandardCharsets.UTF_8))) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static byte[] bytesOrNull(String setting) {
+        return setting == null || setting.isBlank() ? null : setting.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static RequestRejectedException unauthorized(String code, String reason) {
+        return RequestRejectedException.unauthorized(code, reason);
+    }
+}

@@ -1,0 +1,94 @@
+package io.hull.customerio.webhook;
+
+import io.hull.customerio.http.ErrorResponses;
+import io.hull.customerio.hull.HullRejectedException;
+import io.hull.customerio.logging.DecisionLog;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * How a webhook ends, in one place: the decision log line ({@code incoming.event.success|skip|error})
+ * and the answer to Customer.io.
+ */
+@Component("webhookOutcomes")
+public class WebhookOutcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookOutcomes.class);
+
+    private final DecisionLog decisions;
+
+    public WebhookOutcomes(DecisionLog decisions) {
+        this.decisions = decisions;
+    }
+
+    public Map<String, Object> accepted(HullTrackEvent event, Exchange exchange) {
+        decisions.info("incoming.event.success", event.claims(), details(event));
+        return answer(exchange, 200, "accepted", event.name());
+    }
+
+    public Map<String, Object> testDelivery(Exchange exchange) {
+        decisions.info("incoming.event.skip", null, Map.of("reason", "Customer.io test delivery, not forwarded"));
+        return answer(exchange, 200, "test_delivery", null);
+    }
+
+    /** Answered 200: sent again, it would still name nobody, so a retry cannot help. */
+    public Map<String, Object> noClaims(HullTrackEvent event, Exchange exchange) {
+        Map<String, Object> details = details(event);
+        details.put("reason", "the webhook names no user: no customer id, email address or cio_id");
+        decisions.error("incoming.event.error", event.claims(), details);
+        return answer(exchange, 200, "skipped", event.name());
+    }
+
+    /**
+     * Hull did not take the event: 503, so Customer.io retries (for up to 7 days) and nothing is lost.
+     * Also for Hull refusing the call (wrong or missing hull.* credentials): retried once they are fixed.
+     */
+    public Map<String, Object> failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e,
+                                      @ExchangeProperty("hullEvent") HullTrackEvent event,
+                                      Exchange exchange) {
+        String reason;
+        String code;
+        if (e instanceof HullRejectedException rejected) {
+            code = "hull_rejected";
+            reason = e.getMessage();
+            log.error("Hull refused a webhook's track call ({}); check hull.organization, hull.connector-id and hull.secret. "
+                    + "Customer.io is answered 503 and will retry.", rejected.status());
+        } else if (e.getClass().getPackageName().startsWith("io.hull")) {
+            code = "hull_unavailable";
+            reason = e.getMessage();
+        } else {
+            code = "internal_error";
+            reason = "unexpected " + e.getClass().getSimpleName();
+            log.error("unexpected error while handling a Customer.io webhook; answered 503 so Customer.io retries", e);
+        }
+        Map<String, Object> details = event == null ? new LinkedHashMap<>() : details(event);
+        details.put("reason", reason);
+        decisions.error("incoming.event.error", event == null ? null : event.claims(), details);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+        return ErrorResponses.errors(code, reason);
+    }
+
+    private static Map<String, Object> details(HullTrackEvent event) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("event", event.name());
+        if (event.eventId() != null) {
+            details.put("event_id", event.eventId());
+        }
+        return details;
+    }
+
+    private static Map<String, Object> answer(Exchange exchange, int status, String outcome, String eventName) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", outcome);
+        if (eventName != null) {
+            answer.put("event", eventName);
+        }
+        return answer;
+    }
+}

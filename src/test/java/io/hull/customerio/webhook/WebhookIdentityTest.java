@@ -1,0 +1,39 @@
+package io.hull.customerio.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.hull.UserClaims;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WebhookIdentityTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void userIdMappingIdPutsTheCustomerIdInId() throws Exception {
+        ConnectorProperties connector = new ConnectorProperties();
+        connector.getSettings().setUserIdMapping("id");
+        UserClaims claims = new WebhookIdentity(connector).claims(json.readTree("{\"identifiers\":{\"id\":\"5908\"}}"), "email");
+        assertThat(claims.id()).isEqualTo("5908");
+        assertThat(claims.externalId()).isNull();
+    }
+
+    @ParameterizedTest(name = "[{0}] → [{1}]")
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "sven@hull.io                 | sven@hull.io",
+            "Sven <sven+dt7@hull.io>      | sven+dt7@hull.io",
+            "\"Sven M.\" <sven@x.io>      | sven@x.io",
+            "+14155550100                 | null",
+            "#general                     | null",
+            "https://example.com/hook     | null",
+            "not an address               | null",
+            "Sven <>                      | null",
+    })
+    void emailOnlyWhenItIsAnAddress(String value, String expected) {
+        assertThat(WebhookIdentity.email(value)).isEqualTo(expected);
+    }
+}

@@ -1,0 +1,156 @@
+package io.hull.customerio.webhook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.hull.customerio.Application;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * One application (and Spring context, shared by every subclass) with WireMock standing in for Hull's
+ * firehose, and helpers to send webhooks the way Customer.io does: signed and with {@code ?token=}.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class WebhookRouteTestSupport {
+
+    static final String SIGNING_KEY = "cio-signing-key-for-tests";
+    static final String TOKEN = "cio-token-for-tests";
+    static final String HULL_ORGANIZATION = "abc123.hullapp.io";
+    static final String HULL_CONNECTOR_ID = "5c0fd68ad884d7d2f8000042";
+    static final String HULL_SECRET = "hull-secret-for-tests-0123456789abcdef";
+
+    static final WireMockServer hull = new WireMockServer(options().dynamicPort());
+    static final ObjectMapper json = new ObjectMapper();
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static {
+        hull.start();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("hull.firehose-url", hull::baseUrl);
+        registry.add("hull.organization", () -> HULL_ORGANIZATION);
+        registry.add("hull.connector-id", () -> HULL_CONNECTOR_ID);
+        registry.add("hull.secret", () -> HULL_SECRET);
+        registry.add("hull.notifier.verify-signature", () -> "false");
+        registry.add("customerio.webhook.signing-key", () -> SIGNING_KEY);
+        registry.add("customerio.webhook.token", () -> TOKEN);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @BeforeEach
+    void hullAccepts() {
+        hull.resetAll();
+        hull.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody("{}")));
+    }
+
+    // --- sending webhooks
+
+    HttpResponse<String> send(byte[] body) {
+        return send(body, "token=" + TOKEN, true, "application/json; charset=utf-8");
+    }
+
+    HttpResponse<String> send(JsonNode webhook) {
+        return send(bytes(webhook));
+    }
+
+    HttpResponse<String> send(byte[] body, String query, boolean signed, String contentType) {
+        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhook" + (query == null ? "" : "?" + query)))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signed) {
+            try {
+                request.header("X-CIO-Timestamp", timestamp)
+                        .header("X-CIO-Signature", WebhookAuthenticatorTest.sign(SIGNING_KEY, timestamp, body));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ObjectNode fixture(String name) {
+        try {
+            return (ObjectNode) json.readTree(Files.readAllBytes(Path.of("src/test/resources/fixtures/customerio", name)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // --- what Hull received
+
+    static List<LoggedRequest> firehoseRequests() {
+        return hull.findAll(postRequestedFor(urlEqualTo("/")));
+    }
+
+    /** Every batch entry Hull's firehose received, with the request it came in. */
+    static List<ReceivedEntry> receivedEntries() {
+        List<ReceivedEntry> entries = new ArrayList<>();
+        for (LoggedRequest request : firehoseRequests()) {
+            try {
+                JsonNode body = json.readTree(request.getBody());
+                for (JsonNode entry : body.path("batch")) {
+                    entries.add(new ReceivedEntry(request, entry));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return entries;
+    }
+
+    static List<ReceivedEntry> receivedWithEventId(String eventId) {
+        return receivedEntries().stream().filter(e -> eventId.equals(e.entry().path("body").path("event_id").asText())).toList();
+    }
+
+    record ReceivedEntry(LoggedRequest request, JsonNode entry) {
+        JsonNode body() { return entry.path("body"); }
+        JsonNode properties() { return body().path("properties"); }
+    }
+}
