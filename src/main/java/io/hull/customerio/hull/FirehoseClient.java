@@ -3,6 +3,7 @@ package io.hull.customerio.hull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.HullProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +32,10 @@ public class FirehoseClient {
     private final ObjectMapper json;
     private final HullProperties properties;
     private final FirehoseTokens tokens;
+    private final MeterRegistry meters;
 
-    public FirehoseClient(ObjectMapper json, HullProperties properties, FirehoseTokens tokens) {
+    public FirehoseClient(ObjectMapper json, HullProperties properties, FirehoseTokens tokens, MeterRegistry meters) {
+        this.meters = meters;
         this.json = json;
         this.properties = properties;
         this.tokens = tokens;
@@ -85,12 +88,14 @@ public class FirehoseClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            count(entries, "unreachable");
             throw new HullUnavailableException("Hull firehose " + url.getHost() + " unreachable: " + e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HullUnavailableException("Hull firehose call interrupted", e);
         }
         int status = response.statusCode();
+        count(entries, (status / 100) + "xx");
         if (status >= 200 && status < 300) {
             return;
         }
@@ -99,6 +104,12 @@ public class FirehoseClient {
             throw new HullUnavailableException(detail);
         }
         throw new HullRejectedException(status, detail);
+    }
+
+    /** {@code hull_connector_firehose_calls_total{outcome="2xx"}} and the entries they carried. */
+    private void count(List<FirehoseEntry> entries, String outcome) {
+        meters.counter("hull.connector.firehose.calls", "outcome", outcome).increment();
+        meters.counter("hull.connector.firehose.entries", "outcome", outcome).increment(entries.size());
     }
 
     private byte[] toJson(Object body) {

@@ -1,7 +1,10 @@
 package io.hull.customerio.logging;
 
 import io.hull.customerio.hull.UserClaims;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -11,11 +14,21 @@ import org.springframework.stereotype.Component;
  * One log line per decision, in Hull's vocabulary ({@code outgoing.user.success}, {@code incoming.event.skip}, …),
  * with the user's claims as context. With structured logging on, the context becomes JSON fields.
  * Callers pass only safe details: never credentials.
+ * <p>
+ * Every decision is also counted, so the log and the metrics can never disagree:
+ * {@code hull_connector_decisions_total{direction="outgoing",object="user",result="success"}}.
  */
 @Component("decisionLog")
 public class DecisionLog {
 
     private static final Logger log = LoggerFactory.getLogger("hull.connector");
+
+    private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public DecisionLog(MeterRegistry meters) {
+        this.meters = meters;
+    }
 
     public void info(String action, UserClaims claims, Map<String, ?> details) {
         write(log.atInfo(), action, claims, details);
@@ -25,7 +38,8 @@ public class DecisionLog {
         write(log.atError(), action, claims, details);
     }
 
-    private static void write(LoggingEventBuilder event, String action, UserClaims claims, Map<String, ?> details) {
+    private void write(LoggingEventBuilder event, String action, UserClaims claims, Map<String, ?> details) {
+        counter(action).increment();
         event = event.setMessage(action).addKeyValue("action", action);
         if (claims != null) {
             event = event.addKeyValue("user", claims.asMap());
@@ -34,5 +48,18 @@ public class DecisionLog {
             event = event.addKeyValue(detail.getKey(), detail.getValue());
         }
         event.log();
+    }
+
+    /** {@code outgoing.user.success} → direction outgoing, object user, result success. */
+    private Counter counter(String action) {
+        return counters.computeIfAbsent(action, a -> {
+            String[] parts = a.split("\\.", 3);
+            return Counter.builder("hull.connector.decisions")
+                    .description("Decisions in Hull's vocabulary, one per log line")
+                    .tag("direction", parts[0])
+                    .tag("object", parts.length > 1 ? parts[1] : "")
+                    .tag("result", parts.length > 2 ? parts[2] : "")
+                    .register(meters);
+        });
     }
 }
