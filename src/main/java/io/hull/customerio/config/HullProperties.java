@@ -12,6 +12,10 @@ public class HullProperties {
     private String secret;
     /** Blank: derived from the organization, see {@link io.hull.customerio.hull.HullCredentials#firehoseUrl}. */
     private String firehoseUrl;
+    /** Blank: {@code https://<organization>}; where the connector's status is reported. */
+    private String apiUrl;
+    /** How often the status is sent to Hull (Hull's own connectors: every 30 minutes). */
+    private Duration statusReportInterval = Duration.ofMinutes(30);
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private final Notifier notifier = new Notifier();
@@ -24,6 +28,10 @@ public class HullProperties {
     public void setSecret(String secret) { this.secret = secret; }
     public String getFirehoseUrl() { return firehoseUrl; }
     public void setFirehoseUrl(String firehoseUrl) { this.firehoseUrl = firehoseUrl; }
+    public String getApiUrl() { return apiUrl; }
+    public void setApiUrl(String apiUrl) { this.apiUrl = apiUrl; }
+    public Duration getStatusReportInterval() { return statusReportInterval; }
+    public void setStatusReportInterval(Duration statusReportInterval) { this.statusReportInterval = statusReportInterval; }
     public Duration getConnectTimeout() { return connectTimeout; }
     public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
     public Duration getRequestTimeout() { return requestTimeout; }

@@ -3,12 +3,17 @@ package io.hull.customerio.status;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.config.HullProperties;
+import org.apache.camel.ProducerTemplate;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.hull.customerio.support.ConnectorTestSupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -27,6 +32,10 @@ class StatusEndpointTest extends ConnectorTestSupport {
     CustomerIoProperties customerIo;
     @Autowired
     ConnectorProperties connector;
+    @Autowired
+    HullProperties hull;
+    @Autowired
+    ProducerTemplate camel;
 
     @BeforeEach
     void configured() {
@@ -92,6 +101,37 @@ class StatusEndpointTest extends ConnectorTestSupport {
         assertThat(status.path("status").asText()).isEqualTo("warning");
         assertThat(status.path("messages")).hasSize(2);
         assertThat(status.path("messages").toString()).contains("No segment is whitelisted").contains("not secured");
+    }
+
+    @Test
+    void theStatusIsReportedToHullWhenHullCredentialsAreConfigured() {
+        hull.setOrganization("acme.hullapp.io");
+        hull.setConnectorId("connector-1");
+        hull.setSecret("hull-secret-1");
+        hull.setApiUrl(HULL.baseUrl());
+        HULL.stubFor(put(urlEqualTo("/api/v1/connector-1/status")).willReturn(aResponse().withStatus(200)));
+        try {
+            camel.sendBody("direct:report-status-to-hull", null);
+        } finally {
+            hull.setOrganization(null);
+            hull.setConnectorId(null);
+            hull.setSecret(null);
+            hull.setApiUrl(null);
+        }
+
+        List<LoggedRequest> reports = HULL.findAll(putRequestedFor(urlEqualTo("/api/v1/connector-1/status")));
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).getHeader("Hull-App-Id")).isEqualTo("connector-1");
+        assertThat(reports.get(0).getHeader("Hull-Organization")).isEqualTo("acme.hullapp.io");
+        assertThat(reports.get(0).getHeader("Hull-Access-Token")).isEqualTo("hull-secret-1");
+        assertThat(json(reports.get(0).getBodyAsString()).path("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void withoutHullCredentialsNothingIsReported() {
+        camel.sendBody("direct:report-status-to-hull", null);
+
+        assertThat(HULL.getAllServeEvents()).isEmpty();
     }
 
     private JsonNode status() {
