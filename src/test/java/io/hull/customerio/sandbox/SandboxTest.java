@@ -1,0 +1,46 @@
+package io.hull.customerio.sandbox;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** README's first run, as a newcomer does it: start the sandbox, send the examples, see what was sent. */
+class SandboxTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void theExamplesReachTheStandIns() throws Exception {
+        try (SandboxApplication.Sandbox sandbox = SandboxApplication.start(0, 0, "--server.port=0", "--spring.jmx.enabled=false")) {
+            String connector = "http://localhost:" + sandbox.connector().getEnvironment().getProperty("local.server.port");
+
+            HttpResponse<String> notification = http.send(HttpRequest.newBuilder(URI.create(connector + "/smart-notifier"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofFile(Path.of("examples/user-update-notification.json"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(notification.statusCode()).isEqualTo(200);
+            assertThat(sandbox.customerIo().findAll(putRequestedFor(urlEqualTo("/api/v1/customers/sven%40hull.io")))).hasSize(1);
+
+            HttpResponse<String> webhook = http.send(HttpRequest.newBuilder(URI.create(connector + "/webhook?token=sandbox-token"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofFile(Path.of("examples/webhook-email-delivered.json"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(webhook.statusCode()).isEqualTo(200);
+            // the notification's traits write-back and the webhook's track call
+            assertThat(sandbox.hull().findAll(postRequestedFor(urlEqualTo("/")))).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(sandbox.hull().findAll(postRequestedFor(urlEqualTo("/"))).toString()).contains("Email Delivered");
+
+            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(connector + "/status")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(status.body()).contains("\"status\"");
+        }
+    }
+}
