@@ -330,6 +330,17 @@ class UserSyncRouteTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anApiKeyEchoedByCustomerIoNeverReachesTheLogs(CapturedOutput output) {
+        CUSTOMERIO.stubFor(put(urlMatching("/api/v1/customers/.*"))
+                .willReturn(aResponse().withStatus(401).withBody("{\"meta\":{\"error\":\"bad key " + API_KEY + "\"}}")));
+
+        assertThat(postNotification(fixtureNotification()).statusCode()).isEqualTo(200);
+
+        assertThat(output.getOut()).contains("outgoing.user.error").contains("bad key ***");
+        assertThat(output.getAll()).doesNotContain(API_KEY);
+    }
+
+    @Test
     void aCustomerIoOutageAsksHullToRetry() {
         CUSTOMERIO.stubFor(put(urlMatching("/api/v1/customers/.*")).willReturn(aResponse().withStatus(503)));
 
