@@ -14,8 +14,6 @@ public class CustomerIoProperties {
     private String siteId;
     private String apiKey;
     private int rateLimit = 100;
-    /** Added to the one-second window of the rate limit: room for network jitter between sends and arrivals. */
-    private Duration rateLimitMargin = Duration.ofMillis(20);
     private int attributesPerRequest = 30;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
@@ -36,8 +34,6 @@ public class CustomerIoProperties {
     public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
-    public Duration getRateLimitMargin() { return rateLimitMargin; }
-    public void setRateLimitMargin(Duration rateLimitMargin) { this.rateLimitMargin = rateLimitMargin; }
     public Webhook getWebhook() { return webhook; }
     public Retry getRetry() { return retry; }
 

@@ -104,7 +104,7 @@ public class CustomerIoClient {
         String call = method + " " + path;
         byte[] payload = body == null ? null : toJson(body);
         for (int attempt = 1; ; attempt++) {
-            Failure failure = attempt(credentials, method, path, payload, call, deadline);
+            Failure failure = throttledAttempt(credentials, method, path, payload, call, deadline);
             if (failure == null) {
                 return;
             }
@@ -128,18 +128,27 @@ public class CustomerIoClient {
         }
     }
 
-    /** One request; {@code null} on 2xx, the failure when it may be retried. */
-    private Failure attempt(CustomerIoCredentials credentials, String method, String path, byte[] payload,
+    /** One request in a rate-limit slot; {@code null} on 2xx, the failure when it may be retried. */
+    private Failure throttledAttempt(CustomerIoCredentials credentials, String method, String path, byte[] payload,
                             String call, Deadline deadline) {
+        SiteRateLimiter.Permit permit;
         try {
-            if (!rateLimiter.acquire(credentials.siteId(), deadline)) {
-                throw new CustomerIoUnavailableException(call + " not sent: the site's rate limit has no slot left"
-                        + " before the notification must be answered");
-            }
+            permit = rateLimiter.acquire(credentials.siteId(), deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CustomerIoUnavailableException(call + " was interrupted", e);
         }
+        if (permit == null) {
+            throw new CustomerIoUnavailableException(call + " not sent: the site's rate limit has no slot left"
+                    + " before the notification must be answered");
+        }
+        try (permit) {
+            return attempt(credentials, method, path, payload, call, deadline);
+        }
+    }
+
+    private Failure attempt(CustomerIoCredentials credentials, String method, String path, byte[] payload,
+                            String call, Deadline deadline) {
         Duration timeout = deadline.remaining();
         if (timeout.compareTo(MIN_ATTEMPT_TIME) < 0) {
             throw new CustomerIoUnavailableException(call + " not sent: no time left before the notification must be answered");
