@@ -19,6 +19,7 @@ public class CustomerIoProperties {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private final Webhook webhook = new Webhook();
+    private final Retry retry = new Retry();
 
     public String getTrackUrl() { return trackUrl; }
     public void setTrackUrl(String trackUrl) { this.trackUrl = trackUrl; }
@@ -35,11 +36,34 @@ public class CustomerIoProperties {
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
     public Webhook getWebhook() { return webhook; }
+    public Retry getRetry() { return retry; }
 
     /** Never print the API key. */
     @Override
     public String toString() {
         return "CustomerIoProperties[trackUrl=" + trackUrl + ", siteId=" + siteId + ", rateLimit=" + rateLimit + "]";
+    }
+
+    /**
+     * {@code customerio.retry.*}: 429, 5xx, timeouts and refused connections are tried again with
+     * exponential backoff and jitter (or after Retry-After), until {@code maxAttempts} or until
+     * {@code maxElapsed} after the notification arrived, whichever comes first.
+     */
+    public static class Retry {
+        private int maxAttempts = 5;
+        private Duration initialBackoff = Duration.ofMillis(200);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        /** Must leave room, within connector.notification-timeout, for the write-back to Hull and the answer. */
+        private Duration maxElapsed = Duration.ofSeconds(15);
+
+        public int getMaxAttempts() { return maxAttempts; }
+        public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+        public Duration getInitialBackoff() { return initialBackoff; }
+        public void setInitialBackoff(Duration initialBackoff) { this.initialBackoff = initialBackoff; }
+        public Duration getMaxBackoff() { return maxBackoff; }
+        public void setMaxBackoff(Duration maxBackoff) { this.maxBackoff = maxBackoff; }
+        public Duration getMaxElapsed() { return maxElapsed; }
+        public void setMaxElapsed(Duration maxElapsed) { this.maxElapsed = maxElapsed; }
     }
 
     /**

@@ -11,47 +11,80 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * The Customer.io Track API v1 calls the connector makes. Plain JDK HTTP client: exact control of
  * the path encoding, timeouts on every call, and no Camel header can leak into a request.
  * Errors never carry the API key.
+ *
+ * <p>Every request, retries included, first takes a slot of its site's {@link SiteRateLimiter}.
+ * 429, 5xx, timeouts and refused connections are retried with exponential backoff and jitter; a
+ * {@code Retry-After} pauses the whole site. Retries stop at {@code customerio.retry.max-attempts}
+ * or at the call's {@link Deadline} (the notification's, set by the route as exchange property
+ * {@value #DEADLINE_PROPERTY}; else {@code customerio.retry.max-elapsed} from the call), and the last
+ * failure is thrown as {@link CustomerIoUnavailableException} so Hull is asked to retry.
  */
 @Component("customerIoClient")
 public class CustomerIoClient {
 
     /** Customer.io's error bodies are short; anything longer is cut in logs. */
     private static final int MAX_ERROR_BODY = 300;
+    /** Exchange property holding the {@link Deadline} of a notification's Customer.io calls. */
+    public static final String DEADLINE_PROPERTY = "customerIoDeadline";
+    /** An attempt with less time than this left before the deadline is not started. */
+    private static final Duration MIN_ATTEMPT_TIME = Duration.ofMillis(50);
+
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerIoClient.class);
 
     private final HttpClient http;
     private final ObjectMapper json;
     private final CustomerIoProperties properties;
+    private final SiteRateLimiter rateLimiter;
+    private final MeterRegistry meters;
     private final String trackUrl;
 
-    public CustomerIoClient(ObjectMapper json, CustomerIoProperties properties) {
+    public CustomerIoClient(ObjectMapper json, CustomerIoProperties properties, SiteRateLimiter rateLimiter,
+                            MeterRegistry meters) {
         this.json = json;
         this.properties = properties;
+        this.rateLimiter = rateLimiter;
+        this.meters = meters;
         this.trackUrl = properties.getTrackUrl().replaceAll("/+$", "");
         this.http = HttpClient.newBuilder().connectTimeout(properties.getConnectTimeout()).build();
     }
 
+    /** A new deadline for one notification's calls: {@code customerio.retry.max-elapsed} from now. */
+    public Deadline newDeadline() {
+        return Deadline.after(properties.getRetry().getMaxElapsed());
+    }
+
     /** Identify: one PUT per chunk of attributes, in order; the first failure stops the rest. */
-    public void identify(UserSyncTask task) {
+    public void identify(UserSyncTask task, @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline) {
         for (Map<String, Object> attributes : task.identifyCalls()) {
-            send(task.context().customerIo(), "PUT", customerPath(task.customerId()), attributes);
+            send(task.context().customerIo(), "PUT", customerPath(task.customerId()), attributes, deadline);
         }
     }
 
-    public void delete(UserSyncTask task) {
-        send(task.context().customerIo(), "DELETE", customerPath(task.customerId()), null);
+    public void delete(UserSyncTask task, @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline) {
+        send(task.context().customerIo(), "DELETE", customerPath(task.customerId()), null, deadline);
     }
 
     /** Customer event or anonymous event, with its deterministic {@code id}. */
-    public void sendEvent(EventCall event) {
-        send(event.credentials(), "POST", event.path(), event.payload());
+    public void sendEvent(EventCall event, @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline) {
+        send(event.credentials(), "POST", event.path(), event.payload(), deadline);
     }
 
     /** {@code /api/v1/customers/{id}} with the id percent-encoded ({@code @} → {@code %40}, {@code /} → {@code %2F}, space → {@code %20}). */
@@ -59,37 +92,160 @@ public class CustomerIoClient {
         return "/api/v1/customers/" + URLEncoder.encode(customerId, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    void send(CustomerIoCredentials credentials, String method, String path, Object body) {
+    /**
+     * One call, retried as the class comment says. Returns on 2xx; throws
+     * {@link CustomerIoRejectedException} for a final 4xx, {@link CustomerIoUnavailableException}
+     * once retrying is over.
+     */
+    void send(CustomerIoCredentials credentials, String method, String path, Object body, Deadline callDeadline) {
+        Deadline deadline = callDeadline != null ? callDeadline : newDeadline();
+        CustomerIoProperties.Retry retry = properties.getRetry();
+        String call = method + " " + path;
+        byte[] payload = body == null ? null : toJson(body);
+        for (int attempt = 1; ; attempt++) {
+            Failure failure = throttledAttempt(credentials, method, path, payload, call, deadline);
+            if (failure == null) {
+                return;
+            }
+            String tried = " (attempt " + attempt + ")";
+            if (failure.retryAfter().isPresent()) {
+                // The site asked for a pause: every thread sending to it waits, not just this one.
+                rateLimiter.pause(credentials.siteId(), failure.retryAfter().get());
+            }
+            if (attempt >= retry.getMaxAttempts()) {
+                throw failure.exception(tried + ", no attempts left");
+            }
+            Duration wait = failure.retryAfter().isPresent() ? failure.retryAfter().get() : backoff(attempt);
+            if (deadline.remaining().compareTo(wait.plus(MIN_ATTEMPT_TIME)) < 0) {
+                throw failure.exception(tried + ", no time left to retry before the notification must be answered");
+            }
+            meters.counter("customerio.retries", "reason", failure.reason()).increment();
+            LOG.debug("{} failed{}: {}; retrying in {} ms", call, tried, failure.exception("").getMessage(), wait.toMillis());
+            if (failure.retryAfter().isEmpty()) {
+                sleep(wait, call);
+            } // else: the rate limiter holds every request to the site until the pause is over
+        }
+    }
+
+    /** One request in a rate-limit slot; {@code null} on 2xx, the failure when it may be retried. */
+    private Failure throttledAttempt(CustomerIoCredentials credentials, String method, String path, byte[] payload,
+                            String call, Deadline deadline) {
+        SiteRateLimiter.Permit permit;
+        try {
+            permit = rateLimiter.acquire(credentials.siteId(), deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CustomerIoUnavailableException(call + " was interrupted", e);
+        }
+        if (permit == null) {
+            throw new CustomerIoUnavailableException(call + " not sent: the site's rate limit has no slot left"
+                    + " before the notification must be answered");
+        }
+        try (permit) {
+            return attempt(credentials, method, path, payload, call, deadline);
+        }
+    }
+
+    private Failure attempt(CustomerIoCredentials credentials, String method, String path, byte[] payload,
+                            String call, Deadline deadline) {
+        Duration timeout = deadline.remaining();
+        if (timeout.compareTo(MIN_ATTEMPT_TIME) < 0) {
+            throw new CustomerIoUnavailableException(call + " not sent: no time left before the notification must be answered");
+        }
+        if (timeout.compareTo(properties.getRequestTimeout()) > 0) {
+            timeout = properties.getRequestTimeout();
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(trackUrl + path))
-                .timeout(properties.getRequestTimeout())
-                .header("Authorization", basicAuth(credentials))
+                .timeout(timeout)
+                .header("Authorization", credentials.authorization())
                 .header("Accept", "application/json");
-        if (body != null) {
+        if (payload != null) {
             request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)));
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(payload));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        String call = method + " " + path;
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CustomerIoUnavailableException(call + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            // timeouts (HttpTimeoutException), refused and reset connections
+            countCall(method, path, "unreachable");
+            String detail = call + " failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+            return new Failure(detail, e, Optional.empty(), e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CustomerIoUnavailableException(call + " was interrupted", e);
         }
         int status = response.statusCode();
+        countCall(method, path, (status / 100) + "xx");
         if (status >= 200 && status < 300) {
-            return;
+            return null;
         }
         String detail = call + " answered " + status + errorBody(response.body(), credentials);
         if (status == 429 || status >= 500) {
-            throw new CustomerIoUnavailableException(detail);
+            return new Failure(detail, null, retryAfter(response), String.valueOf(status));
         }
         throw new CustomerIoRejectedException(status, detail);
+    }
+
+    /** {@code customerio_calls_total{method="PUT",endpoint="/api/v1/customers/{id}",status="2xx"}}: every attempt, retries included. */
+    private void countCall(String method, String path, String status) {
+        meters.counter("customerio.calls", "method", method, "endpoint", endpointTemplate(path), "status", status).increment();
+    }
+
+    /** The path without the customer id, so metrics have a handful of series, not one per customer. */
+    static String endpointTemplate(String path) {
+        if (!path.startsWith("/api/v1/customers/")) {
+            return path;
+        }
+        return path.endsWith("/events") ? "/api/v1/customers/{id}/events" : "/api/v1/customers/{id}";
+    }
+
+    /** Exponential backoff ({@code initial × 2^(attempt-1)}, at most {@code max-backoff}) with jitter: a random wait in [half, all] of it. */
+    Duration backoff(int attempt) {
+        CustomerIoProperties.Retry retry = properties.getRetry();
+        long initial = Math.max(1, retry.getInitialBackoff().toMillis());
+        long max = Math.max(initial, retry.getMaxBackoff().toMillis());
+        long exponential = attempt >= 31 ? max : Math.min(max, initial << (attempt - 1));
+        return Duration.ofMillis(exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1));
+    }
+
+    /** {@code Retry-After} as delay-seconds or an HTTP date; absent or unreadable → empty. */
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(CustomerIoClient::parseRetryAfter);
+    }
+
+    static Optional<Duration> parseRetryAfter(String value) {
+        String text = value.trim();
+        try {
+            if (text.matches("\\d+")) {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
+            }
+            ZonedDateTime at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
+            Duration until = Duration.between(ZonedDateTime.now(at.getZone()), at);
+            return Optional.of(until.isNegative() ? Duration.ZERO : until);
+        } catch (NumberFormatException | DateTimeParseException e) {
+            LOG.debug("ignoring unreadable Retry-After '{}'", text);
+            return Optional.empty();
+        }
+    }
+
+    private static void sleep(Duration wait, String call) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CustomerIoUnavailableException(call + " was interrupted", e);
+        }
+    }
+
+    /** A retryable failure of one attempt. */
+    private record Failure(String detail, Throwable cause, Optional<Duration> retryAfter, String reason) {
+        CustomerIoUnavailableException exception(String suffix) {
+            return cause == null ? new CustomerIoUnavailableException(detail + suffix)
+                    : new CustomerIoUnavailableException(detail + suffix, cause);
+        }
     }
 
     private byte[] toJson(Object body) {
@@ -100,10 +256,6 @@ public class CustomerIoClient {
         }
     }
 
-    private static String basicAuth(CustomerIoCredentials credentials) {
-        String pair = credentials.siteId() + ":" + credentials.apiKey();
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
 
     /** Customer.io's message, shortened, and with the key removed in case an error echoes it. */
     private static String errorBody(String body, CustomerIoCredentials credentials) {

@@ -1,0 +1,70 @@
+package io.hull.customerio.support;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The connector with a low rate limit and quick retries, so throttling and retry behaviour can be
+ * measured in seconds. A second Spring context, shared by every class extending this one. The
+ * limiter keeps its state per site for the whole context: every test uses its own site ids.
+ */
+public abstract class ThrottledConnectorTestSupport extends ConnectorTestSupport {
+
+    protected static final int RATE_LIMIT = 20;
+    protected static final long MAX_ELAPSED_MILLIS = 4_000;
+
+    @DynamicPropertySource
+    static void throttledProperties(DynamicPropertyRegistry registry) {
+        registry.add("customerio.rate-limit", () -> String.valueOf(RATE_LIMIT));
+        registry.add("customerio.retry.initial-backoff", () -> "50ms");
+        registry.add("customerio.retry.max-backoff", () -> "400ms");
+        registry.add("customerio.retry.max-attempts", () -> "100");
+        registry.add("customerio.retry.max-elapsed", () -> MAX_ELAPSED_MILLIS + "ms");
+    }
+
+    /** The fixture notification with {@code users} distinct users (no events: one PUT each) for Customer.io site {@code siteId}. */
+    protected static ObjectNode notificationFor(String siteId, int users) {
+        ObjectNode notification = fixtureNotification();
+        notification.put("notification_id", UUID.randomUUID().toString());
+        ObjectNode settings = (ObjectNode) notification.path("connector").path("private_settings");
+        settings.put("site_id", siteId);
+        settings.put("api_key", "key-" + siteId);
+        ArrayNode messages = (ArrayNode) notification.path("messages");
+        ObjectNode template = (ObjectNode) messages.get(0);
+        messages.removeAll();
+        for (int i = 0; i < users; i++) {
+            ObjectNode message = template.deepCopy();
+            ((ArrayNode) message.path("events")).removeAll();
+            ObjectNode user = (ObjectNode) message.path("user");
+            String id = siteId + "-user-" + i;
+            user.put("id", id);
+            user.put("email", id + "@example.com");
+            messages.add(message);
+        }
+        return notification;
+    }
+
+    /** The site id a Customer.io request was sent for, from its Basic auth. */
+    protected static String siteOf(LoggedRequest request) {
+        String basic = request.getHeader("Authorization").substring("Basic ".length());
+        String pair = new String(Base64.getDecoder().decode(basic), StandardCharsets.UTF_8);
+        return pair.substring(0, pair.indexOf(':'));
+    }
+
+    /** Arrival times (ms) at WireMock of the Customer.io requests for {@code siteId}, sorted. */
+    protected static List<Long> arrivals(String siteId) {
+        return CUSTOMERIO.getAllServeEvents().stream()
+                .map(event -> event.getRequest())
+                .filter(request -> siteId.equals(siteOf(request)))
+                .map(request -> request.getLoggedDate().getTime())
+                .sorted()
+                .toList();
+    }
+}

@@ -1,0 +1,98 @@
+package io.hull.customerio.throttle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hull.customerio.support.ThrottledConnectorTestSupport;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * customerio.rate-limit measured where Customer.io would measure it: the arrival time of every
+ * request at the stand-in, every sliding one-second window checked.
+ */
+class RateLimitTest extends ThrottledConnectorTestSupport {
+
+    /** Enough work for 3 full seconds and a partial 4th at 20/s: 2 notifications × 35 users per site. */
+    private static final int USERS_PER_NOTIFICATION = 35;
+
+    @Test
+    void everySiteGetsAtMostTheLimitInAnyOneSecondWindowAndNearlyAllOfIt() throws Exception {
+        List<String> sites = List.of("rate-site-a", "rate-site-b");
+        ExecutorService hull = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int n = 0; n < 2; n++) {
+                for (String site : sites) {
+                    var notification = notificationFor(site, USERS_PER_NOTIFICATION);
+                    answers.add(CompletableFuture.supplyAsync(() -> postNotification(notification), hull));
+                }
+            }
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                assertThat(answer.get().statusCode()).isEqualTo(200);
+            }
+        } finally {
+            hull.shutdownNow();
+        }
+
+        for (String site : sites) {
+            List<Long> arrivals = arrivals(site);
+            assertThat(arrivals).hasSize(2 * USERS_PER_NOTIFICATION);
+
+            int worstWindow = worstSlidingWindow(arrivals);
+            List<Integer> seconds = consecutiveSeconds(arrivals);
+            List<Integer> fullSeconds = seconds.subList(0, seconds.size() - 1); // the last one ran out of work
+            double achieved = fullSeconds.stream().mapToInt(Integer::intValue).average().orElseThrow();
+            System.out.printf("rate %s: %d requests over %d ms, worst sliding 1 s window %d (limit %d),"
+                            + " per consecutive second %s, achieved %.1f/s while work remained%n",
+                    site, arrivals.size(), arrivals.get(arrivals.size() - 1) - arrivals.get(0), worstWindow,
+                    RATE_LIMIT, seconds, achieved);
+
+            assertThat(worstWindow).as("most requests in any 1 s window").isLessThanOrEqualTo(RATE_LIMIT);
+            assertThat(fullSeconds).as("requests in each full second").hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo((int) Math.ceil(0.95 * RATE_LIMIT)));
+        }
+
+        // Independent budgets: both sites were served at the same time, each at its own full rate.
+        List<Long> a = arrivals(sites.get(0));
+        List<Long> b = arrivals(sites.get(1));
+        assertThat(b.get(0)).isLessThan(a.get(a.size() - 1));
+        assertThat(a.get(0)).isLessThan(b.get(b.size() - 1));
+        List<Long> both = new ArrayList<>(a);
+        both.addAll(b);
+        both.sort(null);
+        assertThat(worstSlidingWindow(both)).as("two sites together exceed one site's limit")
+                .isGreaterThan(RATE_LIMIT);
+    }
+
+    /** The most arrivals in any window [t, t + 1000 ms), t being any arrival. */
+    static int worstSlidingWindow(List<Long> sorted) {
+        int worst = 0;
+        int end = 0;
+        for (int start = 0; start < sorted.size(); start++) {
+            while (end < sorted.size() && sorted.get(end) < sorted.get(start) + 1000) {
+                end++;
+            }
+            worst = Math.max(worst, end - start);
+        }
+        return worst;
+    }
+
+    /** Arrivals in [first + k s, first + (k+1) s) for k = 0, 1, ... */
+    static List<Integer> consecutiveSeconds(List<Long> sorted) {
+        List<Integer> counts = new ArrayList<>();
+        long first = sorted.get(0);
+        for (long arrival : sorted) {
+            int second = (int) ((arrival - first) / 1000);
+            while (counts.size() <= second) {
+                counts.add(0);
+            }
+            counts.set(second, counts.get(second) + 1);
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,97 @@
+package io.hull.customerio.throttle;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.hull.customerio.support.ThrottledConnectorTestSupport;
+import java.net.http.HttpResponse;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Retries of Customer.io calls, seen from Customer.io's side and in the answer to Hull. */
+class RetryTest extends ThrottledConnectorTestSupport {
+
+    @Test
+    void a503IsRetriedAndTheNotificationSucceeds() {
+        failFirstPut(aResponse().withStatus(503));
+
+        HttpResponse<String> answer = postNotification(notificationFor("retry-503", 1));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(json(answer.body()).path("flow_control").path("type").asText()).isEqualTo("next");
+        assertThat(arrivals("retry-503")).hasSize(2);
+    }
+
+    @Test
+    void aRefusedOrResetConnectionIsRetried() {
+        failFirstPut(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+
+        assertThat(postNotification(notificationFor("retry-reset", 1)).statusCode()).isEqualTo(200);
+        assertThat(arrivals("retry-reset")).hasSize(2);
+    }
+
+    @Test
+    void retryAfterPausesTheWholeSite() {
+        failFirstPut(aResponse().withStatus(429).withHeader("Retry-After", "1"));
+
+        HttpResponse<String> answer = postNotification(notificationFor("retry-429", 6));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        // only this site's requests: other Spring contexts of the suite share the Customer.io stand-in
+        List<ServeEvent> served = CUSTOMERIO.getAllServeEvents().stream()
+                .filter(event -> "retry-429".equals(siteOf(event.getRequest())))
+                .sorted(Comparator.comparing(event -> event.getRequest().getLoggedDate()))
+                .toList();
+        assertThat(served).hasSize(7);
+        long tooMany = served.stream().filter(event -> event.getResponse().getStatus() == 429)
+                .findFirst().orElseThrow().getRequest().getLoggedDate().getTime();
+        List<Long> after = served.stream().map(event -> event.getRequest().getLoggedDate().getTime())
+                .filter(time -> time > tooMany).toList();
+        System.out.printf("retry-after: 429 at +0 ms, later arrivals at %s ms%n",
+                after.stream().map(time -> time - tooMany).toList());
+        // Requests already on their way when the 429 was answered may still arrive just after it;
+        // after that nothing reaches the site until the second has passed, then everything goes.
+        assertThat(after).noneMatch(time -> time > tooMany + 100 && time < tooMany + 990);
+        assertThat(after).filteredOn(time -> time >= tooMany + 990).isNotEmpty();
+    }
+
+    @Test
+    void aSiteThatKeepsFailingIsAnswered503RetryBeforeTheDeadline() {
+        CUSTOMERIO.stubFor(put(urlMatching("/api/v1/customers/.*")).willReturn(aResponse().withStatus(500)));
+
+        long start = System.nanoTime();
+        HttpResponse<String> answer = postNotification(notificationFor("retry-down", 1));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(json(answer.body()).path("flow_control").path("type").asText()).isEqualTo("retry");
+        System.out.printf("keeps failing: answered 503 after %d ms and %d attempts (max-elapsed %d ms)%n",
+                tookMillis, arrivals("retry-down").size(), MAX_ELAPSED_MILLIS);
+        assertThat(arrivals("retry-down").size()).isGreaterThan(2);
+        assertThat(tookMillis).isLessThan(MAX_ELAPSED_MILLIS + 1_500);
+    }
+
+    @Test
+    void a400IsNotRetried() {
+        CUSTOMERIO.stubFor(put(urlMatching("/api/v1/customers/.*")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"meta\":{\"error\":\"bad attribute\"}}")));
+
+        HttpResponse<String> answer = postNotification(notificationFor("retry-400", 1));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(arrivals("retry-400")).hasSize(1);
+    }
+
+    /** The first PUT gets {@code failure}, every later one the default 200. */
+    private static void failFirstPut(ResponseDefinitionBuilder failure) {
+        CUSTOMERIO.stubFor(put(urlMatching("/api/v1/customers/.*")).inScenario("first fails")
+                .whenScenarioStateIs(STARTED).willReturn(failure).willSetStateTo("answered"));
+    }
+}
