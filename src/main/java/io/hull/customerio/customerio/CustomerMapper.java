@@ -3,7 +3,10 @@ package io.hull.customerio.customerio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.sync.SyncSettings;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +25,8 @@ import org.springframework.stereotype.Component;
 public class CustomerMapper {
 
     private static final String ACCOUNT_PREFIX = "account.";
-    /** A date-time as Hull writes them: ISO-8601 with an offset or Z. */
-    private static final Pattern ISO_DATE_TIME = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T.*");
+    /** An ISO-8601 date, with or without a time and an offset. */
+    private static final Pattern ISO_DATE_TIME = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(T.*)?$");
 
     private final ObjectMapper json;
 
@@ -92,8 +95,15 @@ public class CustomerMapper {
         }
         try {
             return OffsetDateTime.parse(text).toEpochSecond();
-        } catch (DateTimeParseException e) {
-            return text;
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                // no offset: Hull's dates are UTC
+                return text.length() == 10
+                        ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
+                        : LocalDateTime.parse(text).toEpochSecond(ZoneOffset.UTC);
+            } catch (DateTimeParseException notADate) {
+                return text;
+            }
         }
     }
 

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.http.BoundedBodyReader;
 import io.hull.customerio.http.RequestRejectedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
@@ -28,11 +30,16 @@ public class NotificationParser {
                 .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxBytes)).build());
     }
 
-    /** Refuses an oversized body before it is parsed; the declared length is checked first, then the real one. */
-    public void checkSize(@Header("Content-Length") Long declaredLength, byte[] body) {
-        if ((declaredLength != null && declaredLength > maxBytes) || (body != null && body.length > maxBytes)) {
+    /** Refuses a body declared too large before a byte of it is read. */
+    public void checkDeclaredSize(@Header("Content-Length") Long declaredLength) {
+        if (declaredLength != null && declaredLength > maxBytes) {
             throw RequestRejectedException.tooLarge(maxBytes);
         }
+    }
+
+    /** The body's bytes, read up to the limit (413 past it, also for chunked bodies). */
+    public byte[] readBody(Exchange exchange) {
+        return BoundedBodyReader.read(exchange, maxBytes);
     }
 
     public HullNotification parse(byte[] body) {

@@ -29,13 +29,17 @@ public class SyncStateWriter {
         if (toWrite.isEmpty()) {
             return results;
         }
-        try {
-            firehose.send(toWrite.stream().map(r -> FirehoseEntry.traits(r.hull(), r.claims(), r.traits())).toList());
-        } catch (HullRejectedException e) {
-            for (UserSyncResult result : toWrite) {
-                decisions.error("outgoing.user.error", result.claims(), Map.of(
-                        "reason", "sent to Customer.io, but the sync state could not be written to Hull: " + e.getMessage(),
-                        "status", e.status()));
+        // One firehose request per chunk, so a refusal is reported for exactly the users it concerns.
+        for (int from = 0; from < toWrite.size(); from += FirehoseClient.MAX_BATCH) {
+            List<UserSyncResult> chunk = toWrite.subList(from, Math.min(from + FirehoseClient.MAX_BATCH, toWrite.size()));
+            try {
+                firehose.send(chunk.stream().map(r -> FirehoseEntry.traits(r.hull(), r.claims(), r.traits())).toList());
+            } catch (HullRejectedException e) {
+                for (UserSyncResult result : chunk) {
+                    decisions.error("outgoing.user.error", result.claims(), Map.of(
+                            "reason", "sent to Customer.io, but the sync state could not be written to Hull: " + e.getMessage(),
+                            "status", e.status()));
+                }
             }
         }
         return results;

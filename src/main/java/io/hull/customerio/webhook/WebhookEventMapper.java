@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.http.BoundedBodyReader;
 import io.hull.customerio.http.RequestRejectedException;
 import io.hull.customerio.hull.UserClaims;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
@@ -55,11 +57,9 @@ public class WebhookEventMapper {
         }
     }
 
-    /** 413 from the real length (a chunked body declares none). */
-    public void checkSize(byte[] body) {
-        if (body != null && body.length > maxBytes) {
-            throw RequestRejectedException.tooLarge(maxBytes);
-        }
+    /** The body's bytes, read up to the limit: 413 past it, also for a chunked body that declares no length. */
+    public byte[] readBody(Exchange exchange) {
+        return BoundedBodyReader.read(exchange, maxBytes);
     }
 
     public JsonNode parse(byte[] body) {

@@ -42,12 +42,22 @@ public class WebhookIdentity {
             email = email(text(data.path("recipient")));
         }
         String cioId = text(identifiers.path("cio_id"));
-        boolean asHullId = "id".equals(connector.getSettings().getUserIdMapping());
-        return new UserClaims(
-                asHullId ? customerId : null,
-                email,
-                asHullId ? null : customerId,
-                cioId == null ? null : "customerio:" + cioId);
+        // The Customer.io id is whatever Hull attribute user_id_mapping named when the customer was sent:
+        // it goes back under that claim, and only if it is one of Hull's standard claims.
+        String mapping = connector.getSettings().getUserIdMapping();
+        String hullId = null;
+        String externalId = null;
+        switch (mapping == null ? "external_id" : mapping) {
+            case "id" -> hullId = customerId;
+            case "external_id" -> externalId = customerId;
+            case "email" -> {
+                if (email == null) {
+                    email = email(customerId);
+                }
+            }
+            default -> { } // another attribute: not a claim Hull can resolve a user by
+        }
+        return new UserClaims(hullId, email, externalId, cioId == null ? null : "customerio:" + cioId);
     }
 
     /** The address in {@code sven@x.io} or {@code Sven <sven@x.io>}; null for anything that is not an email address. */

@@ -33,6 +33,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class UserSyncRouteTest extends ConnectorTestSupport {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.hull.customerio.config.ConnectorProperties connector;
+
     private static final String HULL_USERS_SEGMENT = "596796d24eaa537e6900e1ee";
     private static final String HULL_SECRET = "995ece09c8d843f6bc38e5abd1f60f6b";
     private static final String API_KEY = "secretapikey114654";
@@ -393,19 +396,45 @@ class UserSyncRouteTest extends ConnectorTestSupport {
     }
 
     @Test
-    void settingsFallBackToApplicationYamlWhenMissing() {
+    void settingsMissingFromTheNotificationFallBackToConnectorSettings() {
+        connector.getSettings().setMaxIdentifierValueLength(20);
+        try {
+            ObjectNode notification = fixtureNotification();
+            settings(notification).remove("max_identifier_value_length");
+            ((ObjectNode) message(notification).path("user")).put("email", "x".repeat(20) + "@hull.io");
+            assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+            assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
+
+            // the notification's own setting wins over the fallback
+            settings(notification).put("max_identifier_value_length", 150);
+            assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+            assertThat(CUSTOMERIO.findAll(putRequestedFor(anyUrl()))).hasSize(1);
+        } finally {
+            connector.getSettings().setMaxIdentifierValueLength(150);
+        }
+    }
+
+    @Test
+    void theEventsOfDeduplicatedMessagesAreMergedOncePerEventId() {
         ObjectNode notification = fixtureNotification();
-        settings(notification).remove("max_identifier_value_length");
-        ((ObjectNode) message(notification).path("user")).put("email", "x".repeat(140) + "@hull.io");
+        settings(notification).putArray("events_filter").add("page").add("Signed Up");
+        ArrayNode messages = (ArrayNode) notification.path("messages");
+        ObjectNode older = messages.get(0).deepCopy();
+        ((ObjectNode) older.path("user")).put("indexed_at", "2018-03-30T14:00:00+00:00");
+        ((ArrayNode) older.path("events")).addObject().put("event", "Signed Up").put("event_id", "signed-up-1")
+                .put("created_at", "2018-03-30 14:00:00 UTC");
+        ObjectNode newer = messages.get(0).deepCopy();
+        ((ObjectNode) newer.path("user")).put("indexed_at", "2018-03-30T15:00:00+00:00");
+        messages.removeAll();
+        messages.add(older).add(newer);
 
-        // 148 bytes: under the default limit of 150
         assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        List<LoggedRequest> events = CUSTOMERIO.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                urlEqualTo("/api/v1/customers/sven%40hull.io/events")));
+        assertThat(events).extracting(e -> json(e.getBodyAsString()).path("name").asText())
+                .containsExactlyInAnyOrder("http://beta.hull.io/pricing/", "Signed Up");
         assertThat(CUSTOMERIO.findAll(putRequestedFor(anyUrl()))).hasSize(1);
-
-        CUSTOMERIO.resetRequests();
-        ((ObjectNode) message(notification).path("user")).put("email", "x".repeat(150) + "@hull.io");
-        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
-        assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
     }
 
     private JsonNode onlyPutBody() {

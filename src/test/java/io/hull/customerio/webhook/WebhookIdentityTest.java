@@ -22,6 +22,25 @@ class WebhookIdentityTest {
         assertThat(claims.externalId()).isNull();
     }
 
+    @Test
+    void userIdMappingEmailMakesTheCustomerIdTheEmailNotAnExternalId() throws Exception {
+        ConnectorProperties connector = new ConnectorProperties();
+        connector.getSettings().setUserIdMapping("email");
+        UserClaims claims = new WebhookIdentity(connector)
+                .claims(json.readTree("{\"customer_id\":\"sven@hull.io\",\"identifiers\":{\"id\":\"sven@hull.io\"}}"), "push");
+        assertThat(claims.email()).isEqualTo("sven@hull.io");
+        assertThat(claims.externalId()).isNull();
+        assertThat(claims.id()).isNull();
+    }
+
+    @Test
+    void aMappingToAnotherAttributeIsNoClaim() throws Exception {
+        ConnectorProperties connector = new ConnectorProperties();
+        connector.getSettings().setUserIdMapping("traits_crm/id");
+        UserClaims claims = new WebhookIdentity(connector).claims(json.readTree("{\"identifiers\":{\"id\":\"crm-1\"}}"), "email");
+        assertThat(claims.isEmpty()).isTrue();
+    }
+
     @ParameterizedTest(name = "[{0}] → [{1}]")
     @CsvSource(delimiter = '|', nullValues = "null", value = {
             "sven@hull.io                 | sven@hull.io",

@@ -1,0 +1,45 @@
+package io.hull.customerio.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.camel.Exchange;
+
+/**
+ * Reads a request body as the exact bytes sent, and never more than a limit: a chunked body with no
+ * Content-Length is refused with 413 as soon as it passes the limit, instead of being buffered whole.
+ */
+public final class BoundedBodyReader {
+
+    private BoundedBodyReader() {
+    }
+
+    public static byte[] read(Exchange exchange, long maxBytes) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof byte[] bytes) {
+            if (bytes.length > maxBytes) {
+                throw RequestRejectedException.tooLarge(maxBytes);
+            }
+            return bytes;
+        }
+        InputStream in = body instanceof InputStream stream ? stream : exchange.getMessage().getBody(InputStream.class);
+        if (in == null) {
+            return new byte[0];
+        }
+        try (in) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                total += n;
+                if (total > maxBytes) {
+                    throw RequestRejectedException.tooLarge(maxBytes);
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw RequestRejectedException.badRequest("unreadable_body", "the request body could not be read");
+        }
+    }
+}
