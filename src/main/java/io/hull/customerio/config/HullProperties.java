@@ -1,7 +1,10 @@
 package io.hull.customerio.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /** {@code hull.*}: the Hull connector this service writes to, and how Hull's notifications are verified. */
 @ConfigurationProperties("hull")
@@ -19,6 +22,7 @@ public class HullProperties {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private final Notifier notifier = new Notifier();
+    private final Batch batch = new Batch();
 
     public String getOrganization() { return organization; }
     public void setOrganization(String organization) { this.organization = organization; }
@@ -37,6 +41,7 @@ public class HullProperties {
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
     public Notifier getNotifier() { return notifier; }
+    public Batch getBatch() { return batch; }
 
     /** Never print the secret. */
     @Override
@@ -53,5 +58,45 @@ public class HullProperties {
         public void setPublicKey(String publicKey) { this.publicKey = publicKey; }
         public boolean isVerifySignature() { return verifySignature; }
         public void setVerifySignature(boolean verifySignature) { this.verifySignature = verifySignature; }
+    }
+
+    /** {@code hull.batch.*}: {@code POST /batch}, Hull's extracts of whole segments (backfills). */
+    public static class Batch {
+        /** Hosts extracts may be fetched from (exact names, case-insensitive). Empty: every batch is refused. */
+        private List<String> allowedHosts = new ArrayList<>();
+        /** Users planned and sent together; each chunk's write-back to Hull is one or more firehose batches. */
+        private int chunkSize = 100;
+        /** Jobs running at once; more wait in the queue. */
+        private int maxRunningJobs = 2;
+        /** Jobs waiting to run; a batch beyond this is refused with 503. */
+        private int maxQueuedJobs = 10;
+        /** Finished jobs whose status GET /batch/{id} still answers; the oldest are forgotten first. */
+        private int finishedJobsKept = 100;
+        /** Least time between two outgoing.job.progress lines of one job. */
+        private Duration progressInterval = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        /** Until the extract's response headers arrive. */
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        /** The request body Hull sends (a URL and two words), not the extract. */
+        private DataSize maxRequestSize = DataSize.ofKilobytes(64);
+
+        public List<String> getAllowedHosts() { return allowedHosts; }
+        public void setAllowedHosts(List<String> allowedHosts) { this.allowedHosts = allowedHosts; }
+        public int getChunkSize() { return chunkSize; }
+        public void setChunkSize(int chunkSize) { this.chunkSize = chunkSize; }
+        public int getMaxRunningJobs() { return maxRunningJobs; }
+        public void setMaxRunningJobs(int maxRunningJobs) { this.maxRunningJobs = maxRunningJobs; }
+        public int getMaxQueuedJobs() { return maxQueuedJobs; }
+        public void setMaxQueuedJobs(int maxQueuedJobs) { this.maxQueuedJobs = maxQueuedJobs; }
+        public int getFinishedJobsKept() { return finishedJobsKept; }
+        public void setFinishedJobsKept(int finishedJobsKept) { this.finishedJobsKept = finishedJobsKept; }
+        public Duration getProgressInterval() { return progressInterval; }
+        public void setProgressInterval(Duration progressInterval) { this.progressInterval = progressInterval; }
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+        public Duration getRequestTimeout() { return requestTimeout; }
+        public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+        public DataSize getMaxRequestSize() { return maxRequestSize; }
+        public void setMaxRequestSize(DataSize maxRequestSize) { this.maxRequestSize = maxRequestSize; }
     }
 }

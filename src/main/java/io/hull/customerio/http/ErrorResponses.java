@@ -18,6 +18,12 @@ public class ErrorResponses {
         return errors(e.code(), e.reason());
     }
 
+    /** 500 for a request that failed for a reason of ours; the exception's text stays in our log. */
+    public Map<String, Object> failed(Exchange exchange) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 500);
+        return errors("internal_error", "the request could not be handled; try again");
+    }
+
     public static Map<String, Object> errors(String code, String reason) {
         return Map.of("errors", List.of(Map.of("code", code, "reason", reason)));
     }

@@ -10,6 +10,7 @@ import io.hull.customerio.customerio.CustomerMapper;
 import io.hull.customerio.customerio.CustomerValidator;
 import io.hull.customerio.customerio.EventCall;
 import io.hull.customerio.customerio.EventMapper;
+import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.HullNotification;
 import io.hull.customerio.hull.UserClaims;
 import java.util.ArrayList;
@@ -55,13 +56,20 @@ public class UserSyncPlanner {
     }
 
     public NotificationContext context(HullNotification notification) {
-        JsonNode privateSettings = notification.privateSettings();
+        return context(notification.credentials(), notification.privateSettings());
+    }
+
+    /**
+     * What the users of one notification or one batch share. A batch carries no private settings
+     * (pass an empty object): every setting then comes from {@code connector.settings}, and the
+     * Customer.io credentials from {@code customerio.site-id/api-key}.
+     */
+    public NotificationContext context(HullCredentials hull, JsonNode privateSettings) {
         CustomerIoCredentials credentials = Optional
                 .ofNullable(CustomerIoCredentials.ofNullable(privateSettings.path("site_id").asText(null),
                         privateSettings.path("api_key").asText(null)))
                 .orElseGet(() -> CustomerIoCredentials.ofNullable(customerIo.getSiteId(), customerIo.getApiKey()));
-        return new NotificationContext(notification.credentials(), credentials,
-                SyncSettings.resolve(privateSettings, connector.getSettings()));
+        return new NotificationContext(hull, credentials, SyncSettings.resolve(privateSettings, connector.getSettings()));
     }
 
     public List<UserSyncTask> plan(HullNotification notification) {
@@ -69,9 +77,14 @@ public class UserSyncPlanner {
         List<JsonNode> messages = deduplicator.deduplicate(notification.messages());
         List<UserSyncTask> tasks = new ArrayList<>(messages.size());
         for (JsonNode message : messages) {
-            tasks.add(planEvents(decide(context, message), message));
+            tasks.add(plan(context, message));
         }
         return tasks;
+    }
+
+    /** One user, given as a notification message ({@code user}, {@code segments}, {@code account}, {@code events}). */
+    public UserSyncTask plan(NotificationContext context, JsonNode message) {
+        return planEvents(decide(context, message), message);
     }
 
     /**

@@ -1,0 +1,94 @@
+package io.hull.customerio.batch;
+
+import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.http.RequestRejectedException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The backfill jobs of this process: started on a small bounded pool ({@code hull.batch.max-running-jobs},
+ * {@code max-queued-jobs}), and remembered for {@code GET /batch/{id}} until
+ * {@code finished-jobs-kept} newer jobs have finished. Jobs live in memory: a restart loses them
+ * (Hull's extract URL expires anyway; the user pushes the segment again).
+ */
+@Component("batchJobs")
+public class BatchJobs implements DisposableBean {
+
+    private final HullProperties.Batch settings;
+    private final ExtractJobRunner runner;
+    private final ThreadPoolExecutor executor;
+    private final Map<String, BatchJob> jobs = new LinkedHashMap<>();
+
+    public BatchJobs(HullProperties hull, ExtractJobRunner runner, MeterRegistry meters) {
+        this.settings = hull.getBatch();
+        this.runner = runner;
+        int running = Math.max(1, settings.getMaxRunningJobs());
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(running, running, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, settings.getMaxQueuedJobs())),
+                task -> new Thread(task, "hull-batch-" + threads.incrementAndGet()));
+        Gauge.builder("hull.connector.batch.jobs", executor, ThreadPoolExecutor::getActiveCount)
+                .description("Backfill jobs running now").tag("state", "running").register(meters);
+        Gauge.builder("hull.connector.batch.jobs", executor, e -> e.getQueue().size())
+                .description("Backfill jobs waiting to run").tag("state", "queued").register(meters);
+    }
+
+    /** Queues the job and answers 202 {@code {"job_id": ...}} at once; 503 when the queue is full. */
+    public Map<String, Object> start(BatchRequest request, Exchange exchange) {
+        BatchJob job = new BatchJob(UUID.randomUUID().toString(), request.url());
+        remember(job);
+        try {
+            executor.execute(() -> runner.run(job));
+        } catch (RejectedExecutionException e) {
+            synchronized (jobs) {
+                jobs.remove(job.id());
+            }
+            throw new RequestRejectedException(503, "too_many_jobs",
+                    "too many batch jobs are running or waiting; send the batch again later");
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        return Map.of("job_id", job.id());
+    }
+
+    public Map<String, Object> status(@Header("jobId") String jobId) {
+        BatchJob job;
+        synchronized (jobs) {
+            job = jobs.get(jobId);
+        }
+        if (job == null) {
+            throw new RequestRejectedException(404, "unknown_job", "no batch job with this id (finished jobs are kept for a while only)");
+        }
+        return job.status();
+    }
+
+    private void remember(BatchJob job) {
+        synchronized (jobs) {
+            jobs.put(job.id(), job);
+            long finished = jobs.values().stream().filter(BatchJob::finished).count();
+            for (Iterator<BatchJob> oldest = jobs.values().iterator(); finished > settings.getFinishedJobsKept() && oldest.hasNext(); ) {
+                if (oldest.next().finished()) {
+                    oldest.remove();
+                    finished--;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        executor.shutdownNow();
+    }
+}

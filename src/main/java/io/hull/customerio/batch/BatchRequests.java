@@ -1,0 +1,108 @@
+package io.hull.customerio.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.http.BoundedBodyReader;
+import io.hull.customerio.http.RequestRejectedException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks a {@code POST /batch} before any work: Hull's credentials in the query, then the body
+ * {@code {"url", "format": "json", "object_type": "user_report"}} and the extract's host. Nothing
+ * is fetched from a host that is not in {@code hull.batch.allowed-hosts}.
+ */
+@Component("batchRequests")
+public class BatchRequests {
+
+    private final HullProperties hull;
+    private final ObjectMapper json;
+
+    public BatchRequests(HullProperties hull, ObjectMapper json) {
+        this.hull = hull;
+        this.json = json;
+    }
+
+    /** The query's organization, ship (connector id) and secret must be the configured {@code hull.*} ones. */
+    public void verifyCredentials(@Header("organization") String organization, @Header("ship") String ship,
+                                  @Header("secret") String secret) {
+        boolean configured = notBlank(hull.getOrganization()) && notBlank(hull.getConnectorId()) && notBlank(hull.getSecret());
+        // Every comparison runs (no short-circuit), each in constant time.
+        boolean same = sameText(organization, hull.getOrganization())
+                & sameText(ship, hull.getConnectorId())
+                & sameText(secret, hull.getSecret());
+        if (!configured || !same) {
+            throw RequestRejectedException.unauthorized("invalid_credentials",
+                    configured ? "organization, ship and secret do not match this connector"
+                            : "this connector has no Hull credentials (hull.organization, hull.connector-id, hull.secret)");
+        }
+    }
+
+    public BatchRequest read(Exchange exchange) {
+        byte[] body = BoundedBodyReader.read(exchange, hull.getBatch().getMaxRequestSize().toBytes());
+        JsonNode request;
+        try {
+            request = json.readTree(body);
+        } catch (IOException e) {
+            throw RequestRejectedException.badRequest("invalid_json", "the body is not JSON");
+        }
+        if (request == null || !request.isObject()) {
+            throw RequestRejectedException.badRequest("invalid_body", "the body must be a JSON object");
+        }
+        String format = request.path("format").asText("");
+        if (!"json".equals(format)) {
+            throw RequestRejectedException.badRequest("unsupported_format", "format must be \"json\"");
+        }
+        String objectType = request.path("object_type").asText("");
+        if (!"user_report".equals(objectType)) {
+            throw RequestRejectedException.badRequest("unsupported_object_type", "object_type must be \"user_report\"");
+        }
+        return new BatchRequest(allowedUrl(request.path("url").asText("")));
+    }
+
+    URI allowedUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw RequestRejectedException.badRequest("invalid_url", "url is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw RequestRejectedException.badRequest("invalid_url", "url must be http or https");
+        }
+        if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+            throw RequestRejectedException.badRequest("invalid_url", "url must have a host and no user info");
+        }
+        List<String> allowed = hull.getBatch().getAllowedHosts();
+        if (allowed == null || allowed.isEmpty()) {
+            throw RequestRejectedException.badRequest("host_not_allowed",
+                    "batch extracts are refused: no host is allowed (set hull.batch.allowed-hosts)");
+        }
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        if (allowed.stream().noneMatch(h -> h.trim().equalsIgnoreCase(host))) {
+            throw RequestRejectedException.badRequest("host_not_allowed",
+                    "extracts are not fetched from " + host + " (not in hull.batch.allowed-hosts)");
+        }
+        return uri;
+    }
+
+    private static boolean sameText(String given, String expected) {
+        byte[] a = given == null ? new byte[0] : given.getBytes(StandardCharsets.UTF_8);
+        byte[] b = expected == null ? new byte[0] : expected.getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(a, b);
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}

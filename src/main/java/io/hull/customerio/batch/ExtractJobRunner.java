@@ -1,0 +1,212 @@
+package io.hull.customerio.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.hull.HullCredentials;
+import io.hull.customerio.logging.DecisionLog;
+import io.hull.customerio.sync.NotificationContext;
+import io.hull.customerio.sync.UserSyncPlanner;
+import io.hull.customerio.sync.UserSyncResult;
+import io.hull.customerio.sync.UserSyncTask;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one backfill: streams Hull's extract line by line (one JSON user per line, never the whole
+ * file in memory), plans each user with the notification rules, and hands every
+ * {@code hull.batch.chunk-size} users to route {@code hull-batch-chunk}, which syncs them through
+ * {@code customerio-user-sync} (same per-site throttle and retries) and writes their sync state back.
+ * Only one chunk is held at a time, and the next lines are read only once it is done: the stream
+ * itself is the back-pressure.
+ */
+@Component
+public class ExtractJobRunner {
+
+    static final String CHUNK_ROUTE = "direct:hull-batch-chunk";
+
+    private final HullProperties hull;
+    private final UserSyncPlanner planner;
+    private final ProducerTemplate producer;
+    private final ObjectMapper json;
+    private final DecisionLog decisions;
+    private final MeterRegistry meters;
+    private final HttpClient http;
+
+    public ExtractJobRunner(HullProperties hull, UserSyncPlanner planner, ProducerTemplate producer, ObjectMapper json,
+                            DecisionLog decisions, MeterRegistry meters) {
+        this.hull = hull;
+        this.planner = planner;
+        this.producer = producer;
+        this.json = json;
+        this.decisions = decisions;
+        this.meters = meters;
+        // NEVER: a redirect could lead anywhere, and only hull.batch.allowed-hosts may be fetched.
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(hull.getBatch().getConnectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    public void run(BatchJob job) {
+        job.running();
+        decisions.info("outgoing.job.start", null, Map.of("job_id", job.id(), "host", job.url().getHost()));
+        // A batch carries no private settings: connector.settings and customerio.site-id/api-key apply.
+        NotificationContext context = planner.context(
+                new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret()), json.createObjectNode());
+        try {
+            String streamError = stream(job, context);
+            if (streamError != null) {
+                fail(job, streamError);
+                return;
+            }
+            job.succeeded();
+            decisions.info("outgoing.job.success", null, summary(job, null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(job, "interrupted: the connector is stopping");
+        } catch (RuntimeException e) {
+            fail(job, "stopped by an unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Reads and syncs the whole extract; returns why the stream ended early, or {@code null}. */
+    private String stream(BatchJob job, NotificationContext context) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(job.url()).GET().timeout(hull.getBatch().getRequestTimeout()).build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            return "the extract could not be fetched: " + e.getClass().getSimpleName();
+        }
+        int chunkSize = Math.max(1, hull.getBatch().getChunkSize());
+        long progressNanos = hull.getBatch().getProgressInterval().toNanos();
+        long lastProgress = System.nanoTime();
+        List<UserSyncTask> chunk = new ArrayList<>(chunkSize);
+        String streamError = null;
+        try (InputStream body = response.body()) {
+            int status = response.statusCode();
+            if (status / 100 != 2) {
+                return "the extract was answered " + status + (status / 100 == 3 ? " (redirects are not followed)" : "");
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            long lineNumber = 0;
+            for (String line; (line = lines.readLine()) != null; ) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                job.read.incrementAndGet();
+                JsonNode message = message(line);
+                if (message == null) {
+                    job.malformed.incrementAndGet();
+                    meters.counter("hull.connector.batch.users", "result", "malformed").increment();
+                    decisions.error("outgoing.user.error", null, Map.of("job_id", job.id(), "line", lineNumber,
+                            "reason", "malformed extract line (not a JSON user object): skipped"));
+                    continue;
+                }
+                chunk.add(planner.plan(context, message));
+                if (chunk.size() >= chunkSize) {
+                    sync(job, chunk);
+                    chunk = new ArrayList<>(chunkSize);
+                }
+                if (System.nanoTime() - lastProgress >= progressNanos) {
+                    lastProgress = System.nanoTime();
+                    decisions.info("outgoing.job.progress", null, summary(job, null));
+                }
+            }
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
+            streamError = "the extract stream broke after " + job.read.get() + " lines: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage());
+        }
+        // The users read before a break are whole lines: they are sent all the same.
+        if (!chunk.isEmpty()) {
+            sync(job, chunk);
+        }
+        return streamError;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void sync(BatchJob job, List<UserSyncTask> chunk) {
+        List<UserSyncResult> results = producer.requestBody(CHUNK_ROUTE, chunk, List.class);
+        for (UserSyncResult result : results) {
+            String counted = switch (result.outcome()) {
+                case SUCCESS, DELETED -> {
+                    job.sent.incrementAndGet();
+                    yield "sent";
+                }
+                case SKIPPED -> {
+                    job.skipped.incrementAndGet();
+                    yield "skipped";
+                }
+                case FAILED, RETRY -> {
+                    job.failed.incrementAndGet();
+                    yield "failed";
+                }
+            };
+            meters.counter("hull.connector.batch.users", "result", counted).increment();
+        }
+    }
+
+    /**
+     * An extract line (a user with {@code segment_ids} and maybe {@code account}) as a notification
+     * message, so the notification rules apply unchanged. Segment names are not in the extract: the id
+     * stands for the name. {@code null} for a line that is not a JSON object.
+     */
+    JsonNode message(String line) {
+        JsonNode user;
+        try {
+            user = json.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+        if (user == null || !user.isObject()) {
+            return null;
+        }
+        ObjectNode message = json.createObjectNode();
+        ArrayNode segments = message.putArray("segments");
+        for (JsonNode id : user.path("segment_ids")) {
+            segments.addObject().put("id", id.asText()).put("name", id.asText());
+        }
+        message.set("account", user.path("account").isObject() ? user.get("account") : json.createObjectNode());
+        ObjectNode userOnly = ((ObjectNode) user).deepCopy();
+        userOnly.remove("segment_ids");
+        userOnly.remove("account");
+        message.set("user", userOnly);
+        message.putArray("events");
+        return message;
+    }
+
+    private void fail(BatchJob job, String reason) {
+        job.failed(reason);
+        decisions.error("outgoing.job.error", null, summary(job, reason));
+    }
+
+    private static Map<String, Object> summary(BatchJob job, String reason) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("job_id", job.id());
+        details.putAll(job.counts());
+        if (reason != null) {
+            details.put("reason", reason);
+        }
+        return details;
+    }
+}
