@@ -1,0 +1,350 @@
+package io.hull.customerio.batch;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.support.ConnectorTestSupport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * POST /batch end to end: Hull's extract served over HTTP, the job run in the background, and what
+ * Customer.io and Hull received. Its own Spring context: Hull credentials, an allowed host, segment
+ * whitelist and Customer.io credentials in connector settings (a batch carries no private settings).
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class BatchRouteTest extends ConnectorTestSupport {
+
+    private static final String ORGANIZATION = "batch.hullapp.io";
+    private static final String CONNECTOR_ID = "batch-connector";
+    private static final String SECRET = "batch-secret";
+    private static final String SYNCED_SEGMENT = "seg-sync";
+    private static final int CHUNK_SIZE = 100;
+
+    /** Plays the host of Hull's extract files (the only allowed host: localhost). */
+    private static final WireMockServer EXTRACTS = new WireMockServer(options().dynamicPort());
+
+    static {
+        EXTRACTS.start();
+    }
+
+    @DynamicPropertySource
+    static void batchProperties(DynamicPropertyRegistry registry) {
+        registry.add("hull.organization", () -> ORGANIZATION);
+        registry.add("hull.connector-id", () -> CONNECTOR_ID);
+        registry.add("hull.secret", () -> SECRET);
+        registry.add("hull.batch.allowed-hosts", () -> "localhost");
+        registry.add("hull.batch.chunk-size", () -> String.valueOf(CHUNK_SIZE));
+        registry.add("customerio.rate-limit", () -> "10000");
+        registry.add("connector.settings.synchronized-segments", () -> SYNCED_SEGMENT);
+        registry.add("connector.settings.user-id-mapping", () -> "email");
+    }
+
+    @Autowired
+    CustomerIoProperties customerIo;
+
+    @BeforeEach
+    void resetExtracts() {
+        EXTRACTS.resetAll();
+        // customerio.site-id/api-key: ConnectorTestSupport's @DynamicPropertySource blanks them after ours
+        // runs, so they are set on the bound properties of this class's own context instead.
+        customerIo.setSiteId("batch-site");
+        customerIo.setApiKey("batch-key");
+    }
+
+    @Test
+    void tenThousandUsersAreStreamedAndOnlyTheSegmentsUsersSent(CapturedOutput output) {
+        StringBuilder extract = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            extract.append(userLine(i, i % 100 == 0 ? SYNCED_SEGMENT : "seg-other")).append('\n');
+        }
+        EXTRACTS.stubFor(get("/extracts/segment.json").willReturn(aResponse().withStatus(200).withBody(extract.toString())));
+
+        HttpResponse<String> answer = postBatch(EXTRACTS.baseUrl() + "/extracts/segment.json", SECRET);
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        String jobId = json(answer.body()).path("job_id").asText();
+        JsonNode status = awaitFinished(jobId);
+        assertThat(status.path("status").asText()).isEqualTo("succeeded");
+        assertThat(status.path("counts").path("read").asLong()).isEqualTo(10_000);
+        assertThat(status.path("counts").path("sent").asLong()).isEqualTo(100);
+        assertThat(status.path("counts").path("skipped").asLong()).isEqualTo(9_900);
+        assertThat(status.path("counts").path("failed").asLong()).isZero();
+        assertThat(status.path("counts").path("malformed").asLong()).isZero();
+
+        List<LoggedRequest> puts = CUSTOMERIO.findAll(putRequestedFor(urlMatching("/api/v1/customers/.*")));
+        assertThat(puts).hasSize(100);
+        assertThat(puts).extracting(LoggedRequest::getUrl).contains("/api/v1/customers/user-0%40example.com",
+                "/api/v1/customers/user-9900%40example.com").doesNotContain("/api/v1/customers/user-1%40example.com");
+        JsonNode customer = json(puts.get(0).getBodyAsString());
+        assertThat(customer.path("hull_segments")).extracting(JsonNode::asText).containsExactly(SYNCED_SEGMENT);
+        assertThat(puts.get(0).getHeader("Authorization")).startsWith("Basic ");
+
+        List<JsonNode> entries = firehoseEntries();
+        assertThat(entries).hasSize(100);
+        assertThat(entries).allSatisfy(entry -> assertThat(entry.path("body").path("customerio/hash").asText()).hasSize(64));
+        assertThat(HULL.getAllServeEvents().get(0).getRequest().getHeader("Hull-App-Id")).isEqualTo(CONNECTOR_ID);
+
+        assertThat(output.getOut()).contains("outgoing.job.start", "outgoing.job.success").doesNotContain(SECRET);
+    }
+
+    /**
+     * The extract is held back half-way until Customer.io has received the first chunk's users: a reader
+     * that buffered the whole file before syncing would never send them, and the job would stall.
+     */
+    @Test
+    void usersAreSentWhileTheExtractIsStillArriving() throws Exception {
+        AtomicBoolean sentBeforeTheEnd = new AtomicBoolean();
+        try (RawExtractServer server = new RawExtractServer(null, out -> {
+            writeUsers(out, 0, 3 * CHUNK_SIZE);
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        CUSTOMERIO.findAll(putRequestedFor(urlMatching("/api/v1/customers/.*"))).size() >= CHUNK_SIZE);
+                sentBeforeTheEnd.set(true);
+            } finally {
+                writeUsers(out, 3 * CHUNK_SIZE, 6 * CHUNK_SIZE);
+            }
+        })) {
+            HttpResponse<String> answer = postBatch(server.url(), SECRET);
+
+            assertThat(answer.statusCode()).isEqualTo(202);
+            JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+            assertThat(sentBeforeTheEnd).isTrue();
+            assertThat(status.path("status").asText()).isEqualTo("succeeded");
+            assertThat(status.path("counts").path("sent").asLong()).isEqualTo(6 * CHUNK_SIZE);
+            assertThat(CUSTOMERIO.findAll(putRequestedFor(urlMatching("/api/v1/customers/.*")))).hasSize(6 * CHUNK_SIZE);
+        }
+    }
+
+    @Test
+    void aStreamThatBreaksMidWayEndsTheJobWithItsCounts(CapturedOutput output) throws Exception {
+        // Promises a megabyte, sends 150 users and hangs up.
+        try (RawExtractServer server = new RawExtractServer(1_000_000L, out -> writeUsers(out, 0, 150))) {
+            HttpResponse<String> answer = postBatch(server.url(), SECRET);
+
+            JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+            assertThat(status.path("status").asText()).isEqualTo("failed");
+            assertThat(status.path("error").asText()).contains("the extract stream broke after 150 lines");
+            assertThat(status.path("counts").path("read").asLong()).isEqualTo(150);
+            // the whole lines read before the break are sent all the same
+            assertThat(status.path("counts").path("sent").asLong()).isEqualTo(150);
+            assertThat(CUSTOMERIO.findAll(putRequestedFor(urlMatching("/api/v1/customers/.*")))).hasSize(150);
+            assertThat(output.getOut()).contains("outgoing.job.error");
+        }
+    }
+
+    @Test
+    void aMalformedLineIsSkippedAndCountedAndTheRestSent(CapturedOutput output) {
+        String extract = userLine(1, SYNCED_SEGMENT) + "\n"
+                + "{\"id\": \"broken\", \"email\": \n"
+                + userLine(2, SYNCED_SEGMENT) + "\n"
+                + "[1, 2, 3]\n"
+                + "\n"
+                + userLine(3, SYNCED_SEGMENT) + "\n";
+        EXTRACTS.stubFor(get("/extracts/malformed.json").willReturn(aResponse().withStatus(200).withBody(extract)));
+
+        HttpResponse<String> answer = postBatch(EXTRACTS.baseUrl() + "/extracts/malformed.json", SECRET);
+
+        JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+        assertThat(status.path("status").asText()).isEqualTo("succeeded");
+        assertThat(status.path("counts").path("read").asLong()).isEqualTo(5);
+        assertThat(status.path("counts").path("malformed").asLong()).isEqualTo(2);
+        assertThat(status.path("counts").path("sent").asLong()).isEqualTo(3);
+        assertThat(CUSTOMERIO.findAll(putRequestedFor(urlMatching("/api/v1/customers/.*"))))
+                .extracting(LoggedRequest::getUrl)
+                .containsExactlyInAnyOrder("/api/v1/customers/user-1%40example.com", "/api/v1/customers/user-2%40example.com",
+                        "/api/v1/customers/user-3%40example.com");
+        assertThat(output.getOut()).contains("malformed extract line");
+    }
+
+    @Test
+    void anExtractOnAHostNotAllowedIsRefusedAndNeverFetched() {
+        EXTRACTS.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(200).withBody(userLine(1, SYNCED_SEGMENT))));
+
+        HttpResponse<String> otherHost = postBatch("http://127.0.0.1:" + EXTRACTS.port() + "/extracts/segment.json", SECRET);
+        HttpResponse<String> otherScheme = postBatch("file:///etc/passwd", SECRET);
+
+        assertThat(otherHost.statusCode()).isEqualTo(400);
+        assertThat(json(otherHost.body()).path("errors").get(0).path("code").asText()).isEqualTo("host_not_allowed");
+        assertThat(otherScheme.statusCode()).isEqualTo(400);
+        assertThat(EXTRACTS.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() {
+        EXTRACTS.stubFor(get("/extracts/moved.json").willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "http://127.0.0.1:" + EXTRACTS.port() + "/elsewhere.json")));
+        EXTRACTS.stubFor(get("/elsewhere.json").willReturn(aResponse().withStatus(200).withBody(userLine(1, SYNCED_SEGMENT))));
+
+        HttpResponse<String> answer = postBatch(EXTRACTS.baseUrl() + "/extracts/moved.json", SECRET);
+
+        JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+        assertThat(status.path("status").asText()).isEqualTo("failed");
+        assertThat(status.path("error").asText()).contains("302", "redirects are not followed");
+        assertThat(EXTRACTS.findAll(anyRequestedFor(urlEqualTo("/elsewhere.json")))).isEmpty();
+        assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void wrongOrMissingCredentialsAreRefusedAndNothingFetched(CapturedOutput output) {
+        EXTRACTS.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(200).withBody(userLine(1, SYNCED_SEGMENT))));
+        String url = EXTRACTS.baseUrl() + "/extracts/segment.json";
+
+        HttpResponse<String> wrongSecret = postBatch(url, "not-the-secret");
+        HttpResponse<String> noQuery = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/batch"))
+                .POST(HttpRequest.BodyPublishers.ofString(batchBody(url))).build());
+
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        assertThat(json(wrongSecret.body()).path("errors").get(0).path("code").asText()).isEqualTo("invalid_credentials");
+        assertThat(noQuery.statusCode()).isEqualTo(401);
+        assertThat(EXTRACTS.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+        assertThat(output.getOut()).doesNotContain("not-the-secret");
+    }
+
+    @Test
+    void aBodyThatIsNotAUserReportIsRefused() {
+        HttpResponse<String> csv = send(HttpRequest.newBuilder(batchUri(SECRET)).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"url\":\"" + EXTRACTS.baseUrl() + "/x\",\"format\":\"csv\",\"object_type\":\"user_report\"}")).build());
+        HttpResponse<String> accounts = send(HttpRequest.newBuilder(batchUri(SECRET)).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"url\":\"" + EXTRACTS.baseUrl() + "/x\",\"format\":\"json\",\"object_type\":\"account_report\"}")).build());
+        HttpResponse<String> notJson = send(HttpRequest.newBuilder(batchUri(SECRET)).POST(HttpRequest.BodyPublishers.ofString("url=x")).build());
+
+        assertThat(csv.statusCode()).isEqualTo(400);
+        assertThat(accounts.statusCode()).isEqualTo(400);
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(json(notJson.body()).path("errors").get(0).path("code").asText()).isEqualTo("invalid_json");
+    }
+
+    @Test
+    void anUnknownJobIs404() {
+        HttpResponse<String> answer = getStatus("no-such-job");
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(json(answer.body()).path("errors").get(0).path("code").asText()).isEqualTo("unknown_job");
+    }
+
+    private JsonNode awaitFinished(String jobId) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    HttpResponse<String> answer = getStatus(jobId);
+                    assertThat(answer.statusCode()).isEqualTo(200);
+                    return json(answer.body());
+                }, status -> status.path("status").asText().matches("succeeded|failed"));
+    }
+
+    private HttpResponse<String> getStatus(String jobId) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/batch/" + jobId)).GET().build());
+    }
+
+    private HttpResponse<String> postBatch(String extractUrl, String secret) {
+        return send(HttpRequest.newBuilder(batchUri(secret))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batchBody(extractUrl))).build());
+    }
+
+    private URI batchUri(String secret) {
+        return URI.create("http://localhost:" + port + "/batch?organization=" + ORGANIZATION + "&ship=" + CONNECTOR_ID
+                + "&secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8));
+    }
+
+    private static String batchBody(String extractUrl) {
+        return "{\"url\":\"" + extractUrl + "\",\"format\":\"json\",\"object_type\":\"user_report\"}";
+    }
+
+    /** One extract line: a Hull user with its segment ids and account. */
+    private static String userLine(int i, String segmentId) {
+        return "{\"id\":\"id-" + i + "\",\"email\":\"user-" + i + "@example.com\",\"name\":\"User " + i
+                + "\",\"created_at\":\"2024-01-01T00:00:00Z\",\"segment_ids\":[\"" + segmentId + "\"],"
+                + "\"account\":{\"id\":\"acc-1\",\"domain\":\"example.com\"}}";
+    }
+
+    private static void writeUsers(OutputStream out, int from, int to) {
+        try {
+            for (int i = from; i < to; i++) {
+                out.write((userLine(i, SYNCED_SEGMENT) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    interface BodyWriter {
+        void write(OutputStream out) throws Exception;
+    }
+
+    /**
+     * A one-request HTTP server whose body the test writes as it likes: in parts, or shorter than the
+     * Content-Length it announced (null: no length, the body ends when the connection closes).
+     */
+    static final class RawExtractServer implements AutoCloseable {
+        private final ServerSocket socket;
+        private final Thread thread;
+
+        RawExtractServer(Long contentLength, BodyWriter body) throws IOException {
+            socket = new ServerSocket(0);
+            thread = new Thread(() -> {
+                try (Socket client = socket.accept()) {
+                    InputStream in = client.getInputStream();
+                    // the request head ends with an empty line
+                    for (int matched = 0; matched < 4; ) {
+                        int b = in.read();
+                        if (b < 0) return;
+                        matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+                    }
+                    OutputStream out = client.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                            + (contentLength == null ? "" : "Content-Length: " + contentLength + "\r\n") + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    body.write(out);
+                } catch (Exception e) {
+                    // the test's assertions say what went wrong
+                }
+            }, "raw-extract-server");
+            thread.start();
+        }
+
+        String url() {
+            return "http://localhost:" + socket.getLocalPort() + "/extract.json";
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            thread.join(5_000);
+        }
+    }
+}
