@@ -24,6 +24,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -99,14 +104,16 @@ public class ExtractJobRunner {
         long lastProgress = System.nanoTime();
         List<UserSyncTask> chunk = new ArrayList<>(chunkSize);
         String streamError = null;
-        try (InputStream body = response.body()) {
+        InputStream body = response.body();
+        StallGuard stallGuard = new StallGuard(hull.getBatch().getReadTimeout(), body);
+        try (body; stallGuard) {
             int status = response.statusCode();
             if (status / 100 != 2) {
                 return "the extract was answered " + status + (status / 100 == 3 ? " (redirects are not followed)" : "");
             }
             BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             long lineNumber = 0;
-            for (String line; (line = lines.readLine()) != null; ) {
+            for (String line; (line = stallGuard.readLine(lines)) != null; ) {
                 lineNumber++;
                 if (line.isBlank()) {
                     continue;
@@ -131,11 +138,15 @@ public class ExtractJobRunner {
                 }
             }
         } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (stallGuard.stalled()) {
+                streamError = "the extract stream stalled after " + job.read.get() + " lines: nothing received for "
+                        + hull.getBatch().getReadTimeout().toSeconds() + " s (hull.batch.read-timeout)";
+            } else if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
-            }
-            streamError = "the extract stream broke after " + job.read.get() + " lines: " + e.getClass().getSimpleName()
+            } else {
+                streamError = "the extract stream broke after " + job.read.get() + " lines: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage());
+            }
         }
         // The users read before a break are whole lines: they are sent all the same.
         if (!chunk.isEmpty()) {
@@ -208,5 +219,72 @@ public class ExtractJobRunner {
             details.put("reason", reason);
         }
         return details;
+    }
+
+    /**
+     * Ends a read that waits longer than {@code hull.batch.read-timeout} for the extract's next line: the
+     * JDK client times out the response headers only, and a stream that stalls without closing would
+     * hold a job slot forever. Only while the job's thread waits in {@link #readLine} (checked under a
+     * lock), the stream is closed and the thread interrupted, which makes that read fail.
+     */
+    private static final class StallGuard implements AutoCloseable {
+        private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "hull-batch-stall-guard");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        private final Thread reader = Thread.currentThread();
+        private final InputStream stream;
+        private final long timeoutNanos;
+        private final ScheduledFuture<?> check;
+        private long waitingSince;
+        private boolean waiting;
+        private boolean stalled;
+
+        StallGuard(Duration timeout, InputStream stream) {
+            this.stream = stream;
+            this.timeoutNanos = timeout.toNanos();
+            long period = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
+            this.check = WATCHDOG.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        String readLine(BufferedReader lines) throws IOException {
+            synchronized (this) {
+                waiting = true;
+                waitingSince = System.nanoTime();
+            }
+            try {
+                return lines.readLine();
+            } finally {
+                synchronized (this) {
+                    waiting = false;
+                    if (stalled) {
+                        Thread.interrupted(); // the interrupt was ours, for this read only
+                    }
+                }
+            }
+        }
+
+        private synchronized void check() {
+            if (waiting && !stalled && System.nanoTime() - waitingSince > timeoutNanos) {
+                stalled = true;
+                reader.interrupt();
+                try {
+                    stream.close(); // the JDK client's body stream may not wake up on the interrupt alone
+                } catch (IOException | RuntimeException e) {
+                    // the read fails either way
+                }
+            }
+        }
+
+        synchronized boolean stalled() {
+            return stalled;
+        }
+
+        @Override
+        public void close() {
+            check.cancel(false);
+        }
     }
 }

@@ -77,6 +77,8 @@ public class HullProperties {
         private Duration connectTimeout = Duration.ofSeconds(10);
         /** Until the extract's response headers arrive. */
         private Duration requestTimeout = Duration.ofSeconds(60);
+        /** An extract that sends nothing for this long while a line is awaited ends the job (failed). */
+        private Duration readTimeout = Duration.ofMinutes(2);
         /** The request body Hull sends (a URL and two words), not the extract. */
         private DataSize maxRequestSize = DataSize.ofKilobytes(64);
 
@@ -96,6 +98,8 @@ public class HullProperties {
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
         public Duration getRequestTimeout() { return requestTimeout; }
         public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+        public Duration getReadTimeout() { return readTimeout; }
+        public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
         public DataSize getMaxRequestSize() { return maxRequestSize; }
         public void setMaxRequestSize(DataSize maxRequestSize) { this.maxRequestSize = maxRequestSize; }
     }

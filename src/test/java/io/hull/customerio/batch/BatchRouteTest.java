@@ -29,6 +29,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,7 @@ class BatchRouteTest extends ConnectorTestSupport {
         registry.add("hull.secret", () -> SECRET);
         registry.add("hull.batch.allowed-hosts", () -> "localhost");
         registry.add("hull.batch.chunk-size", () -> String.valueOf(CHUNK_SIZE));
+        registry.add("hull.batch.read-timeout", () -> "2s");
         registry.add("customerio.rate-limit", () -> "10000");
         registry.add("connector.settings.synchronized-segments", () -> SYNCED_SEGMENT);
         registry.add("connector.settings.user-id-mapping", () -> "email");
@@ -162,6 +165,24 @@ class BatchRouteTest extends ConnectorTestSupport {
             assertThat(status.path("counts").path("sent").asLong()).isEqualTo(150);
             assertThat(CUSTOMERIO.findAll(putRequestedFor(urlMatching("/api/v1/customers/.*")))).hasSize(150);
             assertThat(output.getOut()).contains("outgoing.job.error");
+        }
+    }
+
+    @Test
+    void aStreamThatStallsEndsTheJobAfterTheReadTimeout() throws Exception {
+        CountDownLatch released = new CountDownLatch(1);
+        // Sends 150 users, then nothing, without closing (until the test is over).
+        try (RawExtractServer server = new RawExtractServer(null, out -> {
+            writeUsers(out, 0, 150);
+            released.await(30, TimeUnit.SECONDS);
+        })) {
+            HttpResponse<String> answer = postBatch(server.url(), SECRET);
+
+            JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+            released.countDown();
+            assertThat(status.path("status").asText()).isEqualTo("failed");
+            assertThat(status.path("error").asText()).contains("stalled after 150 lines", "hull.batch.read-timeout");
+            assertThat(status.path("counts").path("sent").asLong()).isEqualTo(150);
         }
     }
 
