@@ -49,7 +49,12 @@ class RetryTest extends ThrottledConnectorTestSupport {
                 .filter(event -> "retry-429".equals(siteOf(event.getRequest())))
                 .sorted(Comparator.comparing(event -> event.getRequest().getLoggedDate()))
                 .toList();
-        assertThat(served).hasSize(7);
+        // Six users, each PUT once successfully; the failing stub is a WireMock scenario, so two PUTs
+        // arriving together may both get the 429 before its state changes: each 429 is retried once.
+        long tooManyCount = served.stream().filter(event -> event.getResponse().getStatus() == 429).count();
+        assertThat(tooManyCount).isPositive();
+        assertThat(served.stream().filter(event -> event.getResponse().getStatus() == 200)).hasSize(6);
+        assertThat(served).hasSize((int) (6 + tooManyCount));
         long tooMany = served.stream().filter(event -> event.getResponse().getStatus() == 429)
                 .findFirst().orElseThrow().getRequest().getLoggedDate().getTime();
         List<Long> after = served.stream().map(event -> event.getRequest().getLoggedDate().getTime())
