@@ -5,13 +5,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.ConnectorProperties;
-import io.hull.customerio.http.BoundedBodyReader;
 import io.hull.customerio.http.RequestRejectedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /** Reads the raw smart-notifier body into a {@link HullNotification}, refusing what is not one (400/413). */
@@ -19,27 +16,14 @@ import org.springframework.stereotype.Component;
 public class NotificationParser {
 
     private final ObjectMapper json;
-    private final long maxBytes;
 
     public NotificationParser(ObjectMapper json, ConnectorProperties connector) {
-        this.maxBytes = connector.getMaxNotificationSize().toBytes();
+        long maxBytes = connector.getMaxNotificationSize().toBytes();
         // Jackson refuses strings over 20 M characters by default; a notification may legitimately
         // hold one as long as the body limit allows.
         this.json = json.copy();
         this.json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxBytes)).build());
-    }
-
-    /** Refuses a body declared too large before a byte of it is read. */
-    public void checkDeclaredSize(@Header("Content-Length") Long declaredLength) {
-        if (declaredLength != null && declaredLength > maxBytes) {
-            throw RequestRejectedException.tooLarge(maxBytes);
-        }
-    }
-
-    /** The body's bytes, read up to the limit (413 past it, also for chunked bodies). */
-    public byte[] readBody(Exchange exchange) {
-        return BoundedBodyReader.read(exchange, maxBytes);
     }
 
     public HullNotification parse(byte[] body) {

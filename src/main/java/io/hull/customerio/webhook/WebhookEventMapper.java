@@ -3,8 +3,6 @@ package io.hull.customerio.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hull.customerio.config.CustomerIoProperties;
-import io.hull.customerio.http.BoundedBodyReader;
 import io.hull.customerio.http.RequestRejectedException;
 import io.hull.customerio.hull.UserClaims;
 import java.io.IOException;
@@ -12,8 +10,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,25 +37,11 @@ public class WebhookEventMapper {
     private final ObjectMapper json;
     private final WebhookEventNames names;
     private final WebhookIdentity identity;
-    private final long maxBytes;
 
-    public WebhookEventMapper(ObjectMapper json, WebhookEventNames names, WebhookIdentity identity, CustomerIoProperties customerIo) {
+    public WebhookEventMapper(ObjectMapper json, WebhookEventNames names, WebhookIdentity identity) {
         this.json = json;
         this.names = names;
         this.identity = identity;
-        this.maxBytes = customerIo.getWebhook().getMaxBodySize().toBytes();
-    }
-
-    /** 413 from the declared length, before the body is read. */
-    public void checkDeclaredSize(@Header("Content-Length") Long declaredLength) {
-        if (declaredLength != null && declaredLength > maxBytes) {
-            throw RequestRejectedException.tooLarge(maxBytes);
-        }
-    }
-
-    /** The body's bytes, read up to the limit: 413 past it, also for a chunked body that declares no length. */
-    public byte[] readBody(Exchange exchange) {
-        return BoundedBodyReader.read(exchange, maxBytes);
     }
 
     public JsonNode parse(byte[] body) {

@@ -1,0 +1,27 @@
+package io.hull.customerio.http;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/**
+ * One endpoint's body limit, used by its route in two steps: refuse a body declared too large before
+ * reading it, then read the exact bytes without ever buffering more than the limit (413 either way).
+ */
+public class RequestBodyLimit {
+
+    private final long maxBytes;
+
+    public RequestBodyLimit(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public void checkDeclaredSize(@Header("Content-Length") Long declaredLength) {
+        if (declaredLength != null && declaredLength > maxBytes) {
+            throw RequestRejectedException.tooLarge(maxBytes);
+        }
+    }
+
+    public byte[] read(Exchange exchange) {
+        return BoundedBodyReader.read(exchange, maxBytes);
+    }
+}
