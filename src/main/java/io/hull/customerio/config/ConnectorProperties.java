@@ -17,6 +17,7 @@ public class ConnectorProperties {
     private DataSize maxNotificationSize = DataSize.ofMegabytes(32);
     private final FlowControl flowControl = new FlowControl();
     private final Settings settings = new Settings();
+    private final Kafka kafka = new Kafka();
 
     public String getTransport() { return transport; }
     public void setTransport(String transport) { this.transport = transport; }
@@ -26,6 +27,47 @@ public class ConnectorProperties {
     public void setMaxNotificationSize(DataSize maxNotificationSize) { this.maxNotificationSize = maxNotificationSize; }
     public FlowControl getFlowControl() { return flowControl; }
     public Settings getSettings() { return settings; }
+    public Kafka getKafka() { return kafka; }
+
+    /** {@code connector.kafka.*}: the Kafka transport (brokers and client options are camel.component.kafka.*). */
+    public static class Kafka {
+        private String userTopic = "hull-user-updates";
+        private String webhookTopic = "customerio-webhooks";
+        private String groupId = "hull-customerio-connector";
+        /** Tries of one record (the first included) before it goes to {@code <topic>.dlq}. */
+        private int maxAttempts = 5;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        /** Most time the Customer.io calls of one round of a poll may take, rate-limit waits included. */
+        private Duration roundTimeout = Duration.ofSeconds(60);
+        /** Records a consumer takes per poll and works on together. */
+        private int batchSize = 100;
+        /** How long a consumer waits for a poll to fill before working on what it has. */
+        private int batchWaitMs = 200;
+        /** Consumers (threads, members of the group) per instance and topic. */
+        private int consumers = 1;
+
+        public String getUserTopic() { return userTopic; }
+        public void setUserTopic(String v) { this.userTopic = v; }
+        public String getWebhookTopic() { return webhookTopic; }
+        public void setWebhookTopic(String v) { this.webhookTopic = v; }
+        public String getGroupId() { return groupId; }
+        public void setGroupId(String v) { this.groupId = v; }
+        public int getMaxAttempts() { return maxAttempts; }
+        public void setMaxAttempts(int v) { this.maxAttempts = v; }
+        public Duration getInitialBackoff() { return initialBackoff; }
+        public void setInitialBackoff(Duration v) { this.initialBackoff = v; }
+        public Duration getMaxBackoff() { return maxBackoff; }
+        public void setMaxBackoff(Duration v) { this.maxBackoff = v; }
+        public Duration getRoundTimeout() { return roundTimeout; }
+        public void setRoundTimeout(Duration v) { this.roundTimeout = v; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int v) { this.batchSize = v; }
+        public int getBatchWaitMs() { return batchWaitMs; }
+        public void setBatchWaitMs(int v) { this.batchWaitMs = v; }
+        public int getConsumers() { return consumers; }
+        public void setConsumers(int v) { this.consumers = v; }
+    }
 
     /** What Hull is told to do next: how many messages to send and after how long. */
     public static class FlowControl {

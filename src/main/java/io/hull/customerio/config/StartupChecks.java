@@ -4,6 +4,7 @@ import jakarta.annotation.PostConstruct;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** Settings that cannot work together are said at start, not discovered in production. */
@@ -15,8 +16,11 @@ public class StartupChecks {
     private final ConnectorProperties connector;
     private final CustomerIoProperties customerIo;
     private final HullProperties hull;
+    private final Duration maxPollInterval;
 
-    public StartupChecks(ConnectorProperties connector, CustomerIoProperties customerIo, HullProperties hull) {
+    public StartupChecks(ConnectorProperties connector, CustomerIoProperties customerIo, HullProperties hull,
+                         @Value("${camel.component.kafka.max-poll-interval-ms:300000}") long maxPollIntervalMs) {
+        this.maxPollInterval = Duration.ofMillis(maxPollIntervalMs);
         this.connector = connector;
         this.customerIo = customerIo;
         this.hull = hull;
@@ -25,16 +29,30 @@ public class StartupChecks {
     @PostConstruct
     void check() {
         String transport = connector.getTransport();
-        if (!"direct".equals(transport)) {
-            // Refuse rather than silently run in-process: an operator asking for Kafka expects its guarantees.
-            throw new IllegalStateException("connector.transport=" + transport + " is not supported by this version; "
-                    + "only 'direct' is (the Kafka transport is not built yet)");
+        if (!"direct".equals(transport) && !"kafka".equals(transport)) {
+            throw new IllegalStateException("connector.transport=" + transport + " is not supported: use 'direct' or 'kafka'");
+        }
+        if ("kafka".equals(transport)) {
+            checkKafka(connector.getKafka());
         }
         Duration needed = customerIo.getRetry().getMaxElapsed().plus(hull.getRequestTimeout());
         if (needed.compareTo(connector.getNotificationTimeout()) > 0) {
             log.warn("customerio.retry.max-elapsed ({}) + hull.request-timeout ({}) is longer than connector.notification-timeout ({}): "
                             + "a slow notification may be answered after Hull stopped waiting, and be sent again.",
                     customerIo.getRetry().getMaxElapsed(), hull.getRequestTimeout(), connector.getNotificationTimeout());
+        }
+    }
+
+    private void checkKafka(ConnectorProperties.Kafka kafka) {
+        if (kafka.getMaxAttempts() < 1 || kafka.getBatchSize() < 1 || kafka.getConsumers() < 1) {
+            throw new IllegalStateException("connector.kafka.max-attempts, batch-size and consumers must be at least 1");
+        }
+        // A poll is worked on until every record is done with: at worst max-attempts rounds and the waits between them.
+        Duration worstPoll = kafka.getRoundTimeout().plus(kafka.getMaxBackoff()).multipliedBy(kafka.getMaxAttempts());
+        if (worstPoll.compareTo(maxPollInterval) > 0) {
+            log.warn("connector.kafka.max-attempts x (round-timeout + max-backoff) = {} is longer than the Kafka consumer's "
+                    + "max-poll-interval-ms ({}): a failing poll may get the consumer taken out of its group and the poll "
+                    + "read again by another one.", worstPoll, maxPollInterval);
         }
     }
 }

@@ -1,0 +1,130 @@
+package io.hull.customerio.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hull.customerio.hull.HullNotification;
+import io.hull.customerio.hull.HullUnavailableException;
+import io.hull.customerio.sync.MessageDeduplicator;
+import io.hull.customerio.sync.NotificationContext;
+import io.hull.customerio.sync.SyncStateWriter;
+import io.hull.customerio.sync.UserSyncPlanner;
+import io.hull.customerio.sync.UserSyncResult;
+import io.hull.customerio.sync.UserSyncTask;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * The records of the Kafka transport. One record per deduplicated user message of a notification: a
+ * JSON envelope with everything the consumer needs to decide and sync that user on its own (the
+ * message, Hull credentials, Customer.io credentials, settings), keyed by the Customer.io site id.
+ * The decision is taken by the consumer with the same {@link UserSyncPlanner} as the direct mode, and
+ * the sync state of a poll's users is written back to Hull together.
+ */
+@Component("kafkaRecords")
+public class KafkaRecords {
+
+    /** Key of the records of notifications without Customer.io credentials (the consumer skips them). */
+    static final String NO_SITE = "no-site";
+    static final int VERSION = 1;
+
+    private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final UserSyncPlanner planner;
+    private final MessageDeduplicator deduplicator;
+    private final SyncStateWriter syncStateWriter;
+    private final KafkaBatches batches;
+
+    public KafkaRecords(UserSyncPlanner planner, MessageDeduplicator deduplicator, SyncStateWriter syncStateWriter,
+                        KafkaBatches batches) {
+        this.batches = batches;
+        this.planner = planner;
+        this.deduplicator = deduplicator;
+        this.syncStateWriter = syncStateWriter;
+    }
+
+    /** A record to write: its key and its value. */
+    public record KafkaRecord(String key, String value) {
+    }
+
+    public List<KafkaRecord> userRecords(HullNotification notification) throws JsonProcessingException {
+        NotificationContext context = planner.context(notification);
+        String key = context.customerIo() == null ? NO_SITE : context.customerIo().siteId();
+        List<KafkaRecord> records = new ArrayList<>();
+        for (JsonNode message : deduplicator.deduplicate(notification.messages())) {
+            ObjectNode envelope = json.createObjectNode();
+            envelope.put("version", VERSION);
+            envelope.put("notification_id", notification.notificationId());
+            envelope.set("context", json.valueToTree(context));
+            envelope.set("message", message);
+            records.add(new KafkaRecord(key, json.writeValueAsString(envelope)));
+        }
+        return records;
+    }
+
+    /** A poll of user update records; a user's records keep their order (key: the Hull user id). */
+    public KafkaBatch readUserUpdates(List<Exchange> records) {
+        return batches.read(records, this::userOf);
+    }
+
+    private Object userOf(Object record) {
+        try {
+            String id = json.readTree(String.valueOf(record)).path("message").path("user").path("id").asText(null);
+            return id == null ? null : "user:" + id;
+        } catch (JsonProcessingException e) {
+            return null; // cannot be read: it fails on its own when its turn comes
+        }
+    }
+
+    /** The consumer's decision for one record: the same rules as the direct mode. */
+    public UserSyncTask toTask(@ExchangeProperty(KafkaBatches.ENTRY) KafkaBatch.Entry entry) {
+        JsonNode envelope;
+        try {
+            envelope = json.readTree(String.valueOf(entry.value()));
+        } catch (JsonProcessingException e) {
+            throw new BadRecordException("not a JSON user update record: " + e.getOriginalMessage());
+        }
+        if (envelope == null || envelope.path("version").asInt() != VERSION || !envelope.path("message").isObject()) {
+            throw new BadRecordException("not a user update record of version " + VERSION);
+        }
+        NotificationContext context;
+        try {
+            context = json.treeToValue(envelope.path("context"), NotificationContext.class);
+        } catch (JsonProcessingException e) {
+            throw new BadRecordException("user update record without a readable context: " + e.getOriginalMessage());
+        }
+        return planner.plan(context, envelope.path("message"));
+    }
+
+    /** How the user ended; "retry" (Customer.io kept failing) makes the record fail this round. */
+    public void attempted(UserSyncResult result, @ExchangeProperty(KafkaBatches.ENTRY) KafkaBatch.Entry entry) {
+        entry.result(result);
+        if (result.needsRetry()) {
+            entry.failed(result.detail(), false);
+        }
+    }
+
+    /**
+     * The sync state of this round's delivered users written back to Hull, batched as in the direct
+     * mode. Hull unreachable: those records fail this round and are tried again (Customer.io calls
+     * are idempotent).
+     */
+    public void writeBack(@ExchangeProperty(KafkaBatches.BATCH) KafkaBatch batch) {
+        List<KafkaBatch.Entry> delivered = batch.currentRound().stream()
+                .filter(entry -> !entry.hasFailed() && entry.result() instanceof UserSyncResult).toList();
+        if (delivered.isEmpty()) {
+            return;
+        }
+        try {
+            syncStateWriter.writeBack(delivered.stream().map(entry -> (UserSyncResult) entry.result()).toList());
+        } catch (RuntimeException e) {
+            String reason = e instanceof HullUnavailableException ? e.getMessage()
+                    : "sync state not written to Hull: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            delivered.forEach(entry -> entry.failed(reason, false));
+        }
+    }
+}

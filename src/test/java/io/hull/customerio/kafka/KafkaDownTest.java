@@ -1,0 +1,48 @@
+package io.hull.customerio.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hull.customerio.support.ConnectorTestSupport;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Kafka unreachable: the notification is answered 503 retry in time, so Hull sends it again. */
+// Closed after each class: its Kafka consumers must not keep polling (and using CPU) while the
+// timing-based tests of other classes run.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class KafkaDownTest extends ConnectorTestSupport {
+
+    @DynamicPropertySource
+    static void kafkaDown(DynamicPropertyRegistry registry) {
+        registry.add("connector.transport", () -> "kafka");
+        registry.add("camel.component.kafka.brokers", () -> "localhost:1");
+        registry.add("camel.component.kafka.max-block-ms", () -> "1000");
+        registry.add("customerio.webhook.token", () -> "cio-token-for-tests");
+    }
+
+    @Test
+    void notificationIsAnswered503RetryWhenKafkaIsUnreachable() {
+        long start = System.nanoTime();
+        HttpResponse<String> answer = postNotification(fixtureNotification());
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(json(answer.body()).path("flow_control").path("type").asText()).isEqualTo("retry");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+        assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void webhookIsAnswered503WhenKafkaIsUnreachable() throws Exception {
+        HttpResponse<String> answer = send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/webhook?token=cio-token-for-tests"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                        JSON.writeValueAsBytes(resource("fixtures/customerio/reporting-email-delivered.json")))).build());
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(HULL.getAllServeEvents()).isEmpty();
+    }
+}

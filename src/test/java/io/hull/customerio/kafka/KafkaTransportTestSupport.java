@@ -1,0 +1,149 @@
+package io.hull.customerio.kafka;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hull.customerio.support.ConnectorTestSupport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The connector with connector.transport=kafka against an embedded KRaft broker (in this JVM, no
+ * Docker). One Spring context for every class extending this one. Every test uses its own
+ * Customer.io site ids, so records of one test never wait behind another's.
+ */
+// Closed after each class: its Kafka consumers must not keep polling (and using CPU) while the
+// timing-based tests of other classes run.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+public abstract class KafkaTransportTestSupport extends ConnectorTestSupport {
+
+    protected static final String USER_TOPIC = "hull-user-updates";
+    protected static final String WEBHOOK_TOPIC = "customerio-webhooks";
+    protected static final String GROUP = "hull-customerio-connector";
+    protected static final int PARTITIONS = 4;
+    protected static final int MAX_ATTEMPTS = 3;
+    protected static final int RATE_LIMIT = 10;
+    protected static final EmbeddedKafkaKraftBroker KAFKA = startKafka();
+
+    private static EmbeddedKafkaKraftBroker startKafka() {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS,
+                USER_TOPIC, USER_TOPIC + ".dlq", WEBHOOK_TOPIC, WEBHOOK_TOPIC + ".dlq");
+        broker.afterPropertiesSet();
+        return broker;
+    }
+
+    @DynamicPropertySource
+    static void kafkaProperties(DynamicPropertyRegistry registry) {
+        registry.add("connector.transport", () -> "kafka");
+        registry.add("camel.component.kafka.brokers", KAFKA::getBrokersAsString);
+        registry.add("connector.kafka.max-attempts", () -> String.valueOf(MAX_ATTEMPTS));
+        registry.add("customerio.rate-limit", () -> String.valueOf(RATE_LIMIT));
+        registry.add("connector.kafka.initial-backoff", () -> "100ms");
+        registry.add("connector.kafka.max-backoff", () -> "200ms");
+        registry.add("connector.kafka.round-timeout", () -> "20s");
+        // a Customer.io call gives up after two tries, so a failing record fails its round quickly
+        registry.add("customerio.retry.max-attempts", () -> "2");
+        registry.add("customerio.retry.max-elapsed", () -> "800ms");
+        registry.add("customerio.retry.initial-backoff", () -> "50ms");
+        registry.add("customerio.retry.max-backoff", () -> "100ms");
+        registry.add("hull.organization", () -> "abc123.hullapp.io");
+        registry.add("hull.connector-id", () -> "5c0fd68ad884d7d2f8000042");
+        registry.add("hull.secret", () -> "hull-secret-for-tests-0123456789abcdef");
+        registry.add("customerio.webhook.token", () -> "cio-token-for-tests");
+    }
+
+    /** The fixture notification with {@code users} distinct users (no events: one PUT each) for site {@code siteId}. */
+    protected static ObjectNode notificationFor(String siteId, int users) {
+        ObjectNode notification = fixtureNotification();
+        notification.put("notification_id", UUID.randomUUID().toString());
+        ObjectNode settings = (ObjectNode) notification.path("connector").path("private_settings");
+        settings.put("site_id", siteId);
+        settings.put("api_key", "key-" + siteId);
+        ArrayNode messages = (ArrayNode) notification.path("messages");
+        ObjectNode template = (ObjectNode) messages.get(0);
+        messages.removeAll();
+        for (int i = 0; i < users; i++) {
+            ObjectNode message = template.deepCopy();
+            ((ArrayNode) message.path("events")).removeAll();
+            ObjectNode user = (ObjectNode) message.path("user");
+            String id = siteId + "-user-" + i;
+            user.put("id", id);
+            user.put("email", id + "@example.com");
+            messages.add(message);
+        }
+        return notification;
+    }
+
+    protected static String newSite() {
+        return "site-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    protected static AdminClient admin() {
+        return AdminClient.create(Map.of("bootstrap.servers", KAFKA.getBrokersAsString()));
+    }
+
+    /** Records written to a topic so far (sum of its partitions' end offsets). */
+    protected static long endOffsets(String topic) throws Exception {
+        try (AdminClient admin = admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        }
+    }
+
+    /** Offsets the connector's consumer group committed on a topic (sum over partitions). */
+    protected static long committedOffsets(String topic) throws Exception {
+        try (AdminClient admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
+                    .partitionsToOffsetAndMetadata().get();
+            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        }
+    }
+
+    /** Every record of a topic, from the beginning. */
+    protected static List<ConsumerRecord<String, String>> readAll(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBrokersAsString());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    protected static String keys(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::key).collect(Collectors.joining(","));
+    }
+}
