@@ -27,6 +27,8 @@ public class BatchJob {
     /** Users written to Customer.io (identified or deleted). */
     final AtomicLong sent = new AtomicLong();
     final AtomicLong skipped = new AtomicLong();
+    /** connector.transport=kafka: users written to the user-updates topic (the consumers send them). */
+    final AtomicLong queued = new AtomicLong();
     /** Users Customer.io refused, or that could not be sent after the retries. */
     final AtomicLong failed = new AtomicLong();
     /** Lines that are not a JSON user object: logged and skipped. */
@@ -66,6 +68,7 @@ public class BatchJob {
         counts.put("read", read.get());
         counts.put("sent", sent.get());
         counts.put("skipped", skipped.get());
+        counts.put("queued", queued.get());
         counts.put("failed", failed.get());
         counts.put("malformed", malformed.get());
         return counts;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.kafka.KafkaRecords;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.logging.DecisionLog;
 import io.hull.customerio.sync.NotificationContext;
@@ -44,18 +46,22 @@ import org.springframework.stereotype.Component;
 public class ExtractJobRunner {
 
     static final String CHUNK_ROUTE = "direct:hull-batch-chunk";
+    static final String KAFKA_ROUTE = "direct:publish-batch-users";
 
     private final HullProperties hull;
     private final UserSyncPlanner planner;
+    /** connector.transport=kafka: chunks go to the user-updates topic, the consumers plan and send them. */
+    private final boolean viaKafka;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final DecisionLog decisions;
     private final MeterRegistry meters;
     private final HttpClient http;
 
-    public ExtractJobRunner(HullProperties hull, UserSyncPlanner planner, ProducerTemplate producer, ObjectMapper json,
-                            DecisionLog decisions, MeterRegistry meters) {
+    public ExtractJobRunner(HullProperties hull, ConnectorProperties connector, UserSyncPlanner planner,
+                            ProducerTemplate producer, ObjectMapper json, DecisionLog decisions, MeterRegistry meters) {
         this.hull = hull;
+        this.viaKafka = "kafka".equals(connector.getTransport());
         this.planner = planner;
         this.producer = producer;
         this.json = json;
@@ -102,7 +108,7 @@ public class ExtractJobRunner {
         int chunkSize = Math.max(1, hull.getBatch().getChunkSize());
         long progressNanos = hull.getBatch().getProgressInterval().toNanos();
         long lastProgress = System.nanoTime();
-        List<UserSyncTask> chunk = new ArrayList<>(chunkSize);
+        List<JsonNode> chunk = new ArrayList<>(chunkSize);
         String streamError = null;
         InputStream body = response.body();
         StallGuard stallGuard = new StallGuard(hull.getBatch().getReadTimeout(), body);
@@ -127,9 +133,9 @@ public class ExtractJobRunner {
                             "reason", "malformed extract line (not a JSON user object): skipped"));
                     continue;
                 }
-                chunk.add(planner.plan(context, message));
+                chunk.add(message);
                 if (chunk.size() >= chunkSize) {
-                    sync(job, chunk);
+                    sync(job, context, chunk);
                     chunk = new ArrayList<>(chunkSize);
                 }
                 if (System.nanoTime() - lastProgress >= progressNanos) {
@@ -150,13 +156,21 @@ public class ExtractJobRunner {
         }
         // The users read before a break are whole lines: they are sent all the same.
         if (!chunk.isEmpty()) {
-            sync(job, chunk);
+            sync(job, context, chunk);
         }
         return streamError;
     }
 
     @SuppressWarnings("unchecked")
-    private void sync(BatchJob job, List<UserSyncTask> chunk) {
+    private void sync(BatchJob job, NotificationContext context, List<JsonNode> messages) {
+        if (viaKafka) {
+            // Kafka unreachable: the exception ends the job as failed, with its counts so far.
+            producer.requestBody(KAFKA_ROUTE, new KafkaRecords.BatchUsers(job.id(), context, messages));
+            job.queued.addAndGet(messages.size());
+            meters.counter("hull.connector.batch.users", "result", "queued").increment(messages.size());
+            return;
+        }
+        List<UserSyncTask> chunk = messages.stream().map(message -> planner.plan(context, message)).toList();
         List<UserSyncResult> results = producer.requestBody(CHUNK_ROUTE, chunk, List.class);
         for (UserSyncResult result : results) {
             String counted = switch (result.outcome()) {

@@ -51,14 +51,26 @@ public class KafkaRecords {
     public record KafkaRecord(String key, String value) {
     }
 
+    /** Users of a backfill chunk: the job's context and its extract lines as notification messages. */
+    public record BatchUsers(String jobId, NotificationContext context, List<JsonNode> messages) {
+    }
+
     public List<KafkaRecord> userRecords(HullNotification notification) throws JsonProcessingException {
-        NotificationContext context = planner.context(notification);
+        return records(notification.notificationId(), planner.context(notification), deduplicator.deduplicate(notification.messages()));
+    }
+
+    public List<KafkaRecord> batchRecords(BatchUsers users) throws JsonProcessingException {
+        return records("batch:" + users.jobId(), users.context(), users.messages());
+    }
+
+    private List<KafkaRecord> records(String notificationId, NotificationContext context, List<JsonNode> messages)
+            throws JsonProcessingException {
         String key = context.customerIo() == null ? NO_SITE : context.customerIo().siteId();
         List<KafkaRecord> records = new ArrayList<>();
-        for (JsonNode message : deduplicator.deduplicate(notification.messages())) {
+        for (JsonNode message : messages) {
             ObjectNode envelope = json.createObjectNode();
             envelope.put("version", VERSION);
-            envelope.put("notification_id", notification.notificationId());
+            envelope.put("notification_id", notificationId);
             envelope.set("context", json.valueToTree(context));
             envelope.set("message", message);
             records.add(new KafkaRecord(key, json.writeValueAsString(envelope)));

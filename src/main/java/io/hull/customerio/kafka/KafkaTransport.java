@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class KafkaTransport implements CamelContextConfiguration {
 
-    public static final List<String> ROUTES = List.of("publish-user-updates", "publish-webhooks",
+    public static final List<String> ROUTES = List.of("write-user-update-records", "publish-user-updates", "publish-batch-users", "publish-webhooks",
             "hull-user-updates-consumer", "customerio-webhooks-consumer");
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTransport.class);

@@ -5,6 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import io.hull.customerio.config.CustomerIoProperties;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,6 +38,9 @@ class KafkaTransportTest extends KafkaTransportTestSupport {
 
     @Autowired
     CamelContext camel;
+
+    @Autowired
+    CustomerIoProperties customerIo;
 
     private static String basic(String site) {
         return "Basic " + Base64.getEncoder().encodeToString((site + ":key-" + site).getBytes(StandardCharsets.UTF_8));
@@ -122,6 +128,43 @@ class KafkaTransportTest extends KafkaTransportTestSupport {
         assertThat(json(dead.value()).path("message").path("user").path("id").asText()).isEqualTo(site + "-user-0");
         // and the consumer moved on: committed
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedOffsets(USER_TOPIC)).isEqualTo(endOffsets(USER_TOPIC)));
+    }
+
+    @Test
+    void aBackfillsUsersGoThroughTheTopicLikeNotifications() throws Exception {
+        String site = newSite();
+        StringBuilder extract = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            // every third user is in the synchronized segment
+            extract.append("{\"id\":\"").append(site).append("-b").append(i).append("\",\"email\":\"").append(site)
+                    .append("-b").append(i).append("@example.com\",\"segment_ids\":[\"").append(i % 3 == 0 ? "seg-sync" : "other")
+                    .append("\"]}\n");
+        }
+        HULL.stubFor(get(urlEqualTo("/extracts/" + site + ".json")).willReturn(aResponse().withStatus(200).withBody(extract.toString())));
+        // a batch carries no settings: the configured Customer.io credentials apply
+        customerIo.setSiteId(site);
+        customerIo.setApiKey("key-" + site);
+        try {
+            long before = endOffsets(USER_TOPIC);
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                            + "/batch?organization=abc123.hullapp.io&ship=5c0fd68ad884d7d2f8000042&secret=hull-secret-for-tests-0123456789abcdef"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + HULL.baseUrl() + "/extracts/" + site
+                            + ".json\",\"format\":\"json\",\"object_type\":\"user_report\"}")).build());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            String jobId = json(answer.body()).path("job_id").asText();
+
+            // every line became a record of the site's partition; the consumer sends the 10 synced users
+            await().atMost(WAIT).untilAsserted(() -> assertThat(json(send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/batch/" + jobId)).GET().build()).body())
+                    .path("counts").path("queued").asLong()).isEqualTo(30));
+            assertThat(endOffsets(USER_TOPIC) - before).isEqualTo(30);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(putsOf(site)).hasSize(10));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(committedOffsets(USER_TOPIC)).isEqualTo(endOffsets(USER_TOPIC)));
+        } finally {
+            customerIo.setSiteId("");
+            customerIo.setApiKey("");
+        }
     }
 
     @Test

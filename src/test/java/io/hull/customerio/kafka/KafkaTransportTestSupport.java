@@ -66,6 +66,10 @@ public abstract class KafkaTransportTestSupport extends ConnectorTestSupport {
         registry.add("hull.connector-id", () -> "5c0fd68ad884d7d2f8000042");
         registry.add("hull.secret", () -> "hull-secret-for-tests-0123456789abcdef");
         registry.add("customerio.webhook.token", () -> "cio-token-for-tests");
+        // backfills: extracts served by the Hull stand-in; notifications carry their own settings
+        registry.add("hull.batch.allowed-hosts", () -> "localhost");
+        registry.add("connector.settings.synchronized-segments", () -> "seg-sync");
+        registry.add("connector.settings.user-id-mapping", () -> "email");
     }
 
     /** The fixture notification with {@code users} distinct users (no events: one PUT each) for site {@code siteId}. */
