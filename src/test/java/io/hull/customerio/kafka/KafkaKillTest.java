@@ -19,6 +19,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.hull.customerio.Application;
 import io.hull.customerio.support.HullNotifierKeys;
+import io.hull.customerio.support.TestNotifications;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,7 +99,7 @@ class KafkaKillTest {
         int first = freePort();
         Process connector = startConnector("first", first);
 
-        HttpResponse<String> answer = postNotification(first, notificationFor(site));
+        HttpResponse<String> answer = postNotification(first, TestNotifications.forSite(site, USERS));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(endOffsets()).isEqualTo(USERS);
 
@@ -170,28 +171,6 @@ class KafkaKillTest {
                 .header("X-Hull-Smart-Notifier-Signature-Version", "v1")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(notification))).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The shared fixture with {@link #USERS} users (no events) of one site. */
-    private static ObjectNode notificationFor(String site) throws IOException {
-        ObjectNode notification;
-        try (InputStream in = KafkaKillTest.class.getClassLoader().getResourceAsStream("fixtures/hull/user-update-notification.json")) {
-            notification = (ObjectNode) JSON.readTree(in);
-        }
-        notification.put("notification_id", UUID.randomUUID().toString());
-        ObjectNode settings = (ObjectNode) notification.path("connector").path("private_settings");
-        settings.put("site_id", site);
-        settings.put("api_key", "key-" + site);
-        ArrayNode messages = (ArrayNode) notification.path("messages");
-        ObjectNode template = (ObjectNode) messages.get(0);
-        messages.removeAll();
-        for (int i = 0; i < USERS; i++) {
-            ObjectNode message = template.deepCopy();
-            ((ArrayNode) message.path("events")).removeAll();
-            ((ObjectNode) message.path("user")).put("id", "user-" + i).put("email", "user-" + i + "@example.com");
-            messages.add(message);
-        }
-        return notification;
     }
 
     private static Set<String> deliveredUsers() {

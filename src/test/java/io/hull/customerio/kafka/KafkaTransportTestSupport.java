@@ -3,6 +3,7 @@ package io.hull.customerio.kafka;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.support.ConnectorTestSupport;
+import io.hull.customerio.support.TestNotifications;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,26 +73,8 @@ public abstract class KafkaTransportTestSupport extends ConnectorTestSupport {
         registry.add("connector.settings.user-id-mapping", () -> "email");
     }
 
-    /** The fixture notification with {@code users} distinct users (no events: one PUT each) for site {@code siteId}. */
     protected static ObjectNode notificationFor(String siteId, int users) {
-        ObjectNode notification = fixtureNotification();
-        notification.put("notification_id", UUID.randomUUID().toString());
-        ObjectNode settings = (ObjectNode) notification.path("connector").path("private_settings");
-        settings.put("site_id", siteId);
-        settings.put("api_key", "key-" + siteId);
-        ArrayNode messages = (ArrayNode) notification.path("messages");
-        ObjectNode template = (ObjectNode) messages.get(0);
-        messages.removeAll();
-        for (int i = 0; i < users; i++) {
-            ObjectNode message = template.deepCopy();
-            ((ArrayNode) message.path("events")).removeAll();
-            ObjectNode user = (ObjectNode) message.path("user");
-            String id = siteId + "-user-" + i;
-            user.put("id", id);
-            user.put("email", id + "@example.com");
-            messages.add(message);
-        }
-        return notification;
+        return TestNotifications.forSite(siteId, users);
     }
 
     protected static String newSite() {

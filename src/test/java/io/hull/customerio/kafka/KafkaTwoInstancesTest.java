@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
+import io.hull.customerio.support.TestNotifications;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -58,7 +59,7 @@ class KafkaTwoInstancesTest extends KafkaTransportTestSupport {
             assertThat(userTopicOwners()).isEqualTo(owners);
             assertThat(owners.values()).allSatisfy(partitions -> assertThat(partitions).isNotEmpty());
             for (String site : siteOfPartition.values()) {
-                assertThat(worstSlidingWindow(arrivals(site))).as("requests of %s in any 1 s window", site)
+                assertThat(TestNotifications.worstSlidingWindow(arrivals(site))).as("requests of %s in any 1 s window", site)
                         .isLessThanOrEqualTo(RATE_LIMIT);
             }
         }
@@ -115,18 +116,5 @@ class KafkaTwoInstancesTest extends KafkaTransportTestSupport {
         }
         arrivals.sort(null);
         return arrivals;
-    }
-
-    /** The most arrivals in any window [t, t + 1000 ms), t being any arrival. */
-    private static int worstSlidingWindow(List<Long> sorted) {
-        int worst = 0;
-        int end = 0;
-        for (int start = 0; start < sorted.size(); start++) {
-            while (end < sorted.size() && sorted.get(end) < sorted.get(start) + 1000) {
-                end++;
-            }
-            worst = Math.max(worst, end - start);
-        }
-        return worst;
     }
 }

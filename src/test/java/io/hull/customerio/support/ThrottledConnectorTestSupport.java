@@ -29,26 +29,8 @@ public abstract class ThrottledConnectorTestSupport extends ConnectorTestSupport
         registry.add("customerio.retry.max-elapsed", () -> MAX_ELAPSED_MILLIS + "ms");
     }
 
-    /** The fixture notification with {@code users} distinct users (no events: one PUT each) for Customer.io site {@code siteId}. */
     protected static ObjectNode notificationFor(String siteId, int users) {
-        ObjectNode notification = fixtureNotification();
-        notification.put("notification_id", UUID.randomUUID().toString());
-        ObjectNode settings = (ObjectNode) notification.path("connector").path("private_settings");
-        settings.put("site_id", siteId);
-        settings.put("api_key", "key-" + siteId);
-        ArrayNode messages = (ArrayNode) notification.path("messages");
-        ObjectNode template = (ObjectNode) messages.get(0);
-        messages.removeAll();
-        for (int i = 0; i < users; i++) {
-            ObjectNode message = template.deepCopy();
-            ((ArrayNode) message.path("events")).removeAll();
-            ObjectNode user = (ObjectNode) message.path("user");
-            String id = siteId + "-user-" + i;
-            user.put("id", id);
-            user.put("email", id + "@example.com");
-            messages.add(message);
-        }
-        return notification;
+        return TestNotifications.forSite(siteId, users);
     }
 
     /** The site id a Customer.io request was sent for, from its Basic auth. */

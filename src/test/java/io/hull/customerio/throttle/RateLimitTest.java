@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import io.hull.customerio.support.TestNotifications;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +44,7 @@ class RateLimitTest extends ThrottledConnectorTestSupport {
             List<Long> arrivals = arrivals(site);
             assertThat(arrivals).hasSize(2 * USERS_PER_NOTIFICATION);
 
-            int worstWindow = worstSlidingWindow(arrivals);
+            int worstWindow = TestNotifications.worstSlidingWindow(arrivals);
             List<Integer> seconds = consecutiveSeconds(arrivals);
             List<Integer> fullSeconds = seconds.subList(0, seconds.size() - 1); // the last one ran out of work
             double achieved = fullSeconds.stream().mapToInt(Integer::intValue).average().orElseThrow();
@@ -65,21 +66,8 @@ class RateLimitTest extends ThrottledConnectorTestSupport {
         List<Long> both = new ArrayList<>(a);
         both.addAll(b);
         both.sort(null);
-        assertThat(worstSlidingWindow(both)).as("two sites together exceed one site's limit")
+        assertThat(TestNotifications.worstSlidingWindow(both)).as("two sites together exceed one site's limit")
                 .isGreaterThan(RATE_LIMIT);
-    }
-
-    /** The most arrivals in any window [t, t + 1000 ms), t being any arrival. */
-    static int worstSlidingWindow(List<Long> sorted) {
-        int worst = 0;
-        int end = 0;
-        for (int start = 0; start < sorted.size(); start++) {
-            while (end < sorted.size() && sorted.get(end) < sorted.get(start) + 1000) {
-                end++;
-            }
-            worst = Math.max(worst, end - start);
-        }
-        return worst;
     }
 
     /** Arrivals in [first + k s, first + (k+1) s) for k = 0, 1, ... */
