@@ -105,6 +105,7 @@ public final class CustomerIoSimulator implements AutoCloseable {
     private final AtomicLong trackRequests = new AtomicLong();
     private final AtomicLong firehoseRequests = new AtomicLong();
     private final AtomicLong firehoseEntries = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final ConcurrentMap<String, ArrayDeque<Long>> acceptedArrivals = new ConcurrentHashMap<>();
@@ -199,7 +200,22 @@ public final class CustomerIoSimulator implements AutoCloseable {
         handlers.shutdownNow();
     }
 
+    /** Requests the simulator failed to answer (an exception in the handler); each one's cause is printed. */
+    public long handlerFailures() {
+        return handlerFailures.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        try {
+            serve(exchange);
+        } catch (IOException | RuntimeException | Error e) {
+            handlerFailures.incrementAndGet();
+            System.err.println("customerio-simulator: " + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " not answered: " + e);
+            throw e;
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             long arrival = System.nanoTime();
             byte[] body = readBody(exchange.getRequestBody());
