@@ -28,6 +28,9 @@ final class JfrHotSpots {
     private static final Map<String, String> LIBRARIES = new LinkedHashMap<>();
 
     static {
+        LIBRARIES.put("org.apache.camel.impl.converter", "Camel type converters");
+        LIBRARIES.put("org.apache.camel.language.bean", "Camel bean/OGNL expressions");
+        LIBRARIES.put("org.apache.camel.component.bean", "Camel bean invocation");
         LIBRARIES.put("com.fasterxml.jackson", "Jackson (JSON)");
         LIBRARIES.put("ch.qos.logback", "Logback (logging)");
         LIBRARIES.put("org.slf4j", "Logback (logging)");
@@ -56,11 +59,13 @@ final class JfrHotSpots {
     record Share(String name, long samples, double percent) {
     }
 
-    record Profile(long samples, List<Share> connectorInclusive, List<Share> libraries, List<Share> topMethods) {
+    record Profile(long samples, List<Share> connectorInclusive, List<Share> librariesInclusive, List<Share> libraries,
+                   List<Share> topMethods) {
 
         String markdown(double cpuMicrosPerUser) {
             StringBuilder md = new StringBuilder(Results.format("%d CPU samples (jdk.ExecutionSample) in the measured window.%n", samples));
             table(md, "The connector's methods, inclusive (a sample counts for each one on its stack)", connectorInclusive, cpuMicrosPerUser);
+            table(md, "Libraries on the stack, inclusive (a sample counts for each one on its stack)", librariesInclusive, cpuMicrosPerUser);
             table(md, "Library of the sampled frame (self time)", libraries, cpuMicrosPerUser);
             table(md, "Sampled methods (self time)", topMethods, cpuMicrosPerUser);
             return md.toString();
@@ -81,6 +86,7 @@ final class JfrHotSpots {
     static Profile analyze(Path recording, Instant from, Instant to, int top) {
         Map<String, Long> inclusive = new HashMap<>();
         Map<String, Long> libraries = new HashMap<>();
+        Map<String, Long> librariesInclusive = new HashMap<>();
         Map<String, Long> methods = new HashMap<>();
         long samples = 0;
         try (RecordingFile file = new RecordingFile(recording)) {
@@ -97,17 +103,22 @@ final class JfrHotSpots {
                 methods.merge(name(leaf), 1L, Long::sum);
                 libraries.merge(library(leaf.getType().getName()), 1L, Long::sum);
                 Set<String> ours = new HashSet<>();
+                Set<String> onStack = new HashSet<>();
                 for (RecordedFrame frame : frames) {
-                    if (frame.getMethod().getType().getName().startsWith("io.hull.customerio")) {
+                    String type = frame.getMethod().getType().getName();
+                    if (type.startsWith("io.hull.customerio")) {
                         ours.add(name(frame.getMethod()));
                     }
+                    onStack.add(library(type));
                 }
                 ours.forEach(method -> inclusive.merge(method, 1L, Long::sum));
+                onStack.forEach(library -> librariesInclusive.merge(library, 1L, Long::sum));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + recording, e);
         }
-        return new Profile(samples, top(inclusive, samples, top), top(libraries, samples, top), top(methods, samples, top));
+        return new Profile(samples, top(inclusive, samples, top), top(librariesInclusive, samples, top),
+                top(libraries, samples, top), top(methods, samples, top));
     }
 
     private static List<Share> top(Map<String, Long> counts, long samples, int top) {

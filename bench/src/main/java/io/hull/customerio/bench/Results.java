@@ -75,7 +75,7 @@ final class Results {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(stamp + ".md"), markdown());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(stamp + ".json").toFile(), json);
+            new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(stamp + ".json").toFile(), json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
