@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * in for Hull's firehose), drives it over HTTP and measures it from the outside.
  *
  * <p>System properties: {@code bench.scenarios=throughput,throttle,webhooks,memory} (default: all, in that
- * order), {@code bench.quick=true} (five times shorter runs, to check the suite itself). A new scenario (e.g. the Kafka transport:
+ * order), {@code bench.quick=true} (five times shorter runs, to check the suite itself), {@code bench.jvm}
+ * (JVM options added to every connector, e.g. to try a collector). A new scenario (e.g. the Kafka transport:
  * the same load against a connector started with {@code connector.transport=kafka}) is one more
  * {@link Scenario} in {@link #SCENARIOS}.
  */
@@ -35,6 +37,13 @@ public final class Bench {
 
     private static final List<Scenario> SCENARIOS = List.of(
             new ThroughputScenario(), new ThrottleScenario(), new WebhookScenario(), new MemoryScenario());
+
+    /**
+     * Other processes may use this much of the machine while a scenario runs; more, and its numbers measure
+     * them too (the "Machine load" rows say so). Before each scenario the suite waits for this, a while.
+     */
+    private static final double QUIET_CORES = 0.25;
+    private static final Duration QUIET_PATIENCE = Duration.ofMinutes(10);
 
     final boolean quick;
     final Path work = Path.of("target", "bench");
@@ -54,7 +63,12 @@ public final class Bench {
         for (Scenario scenario : SCENARIOS) {
             if (chosen.isEmpty() || chosen.contains(scenario.name())) {
                 System.out.println("\n=== " + scenario.name() + (quick ? " (quick)" : ""));
+                HostLoad.awaitQuiet(QUIET_CORES, QUIET_PATIENCE);
+                HostLoad.Snapshot before = HostLoad.now();
                 scenario.run(bench);
+                double other = HostLoad.otherCores(before, HostLoad.now());
+                bench.results.row("Machine load", "other processes' CPU during " + scenario.name(), "< " + QUIET_CORES + " cores",
+                        Results.format("%.2f cores", other), other < QUIET_CORES);
             }
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -80,9 +94,12 @@ public final class Bench {
         return settings;
     }
 
+    /** Starts a connector; JVM options from the system property {@code bench.jvm} (space-separated) are added to every one. */
     ConnectorProcess connector(String name, List<String> jvmOptions, Map<String, String> settings) {
-        System.out.printf("starting the connector (%s) %s%n", name, String.join(" ", jvmOptions));
-        return ConnectorProcess.start(jvmOptions, settings, work.resolve(name + ".log"));
+        List<String> options = new ArrayList<>(jvmOptions);
+        Arrays.stream(System.getProperty("bench.jvm", "").split(" ")).filter(option -> !option.isBlank()).forEach(options::add);
+        System.out.printf("starting the connector (%s) %s%n", name, String.join(" ", options));
+        return ConnectorProcess.start(options, settings, work.resolve(name + ".log"));
     }
 
     Path file(String name) {

@@ -130,6 +130,9 @@ final class ConnectorProcess implements AutoCloseable {
     /** SIGTERM (Spring's graceful shutdown; a JFR recording is written then), SIGKILL after 30 s. */
     @Override
     public void close() {
+        if (process.isAlive()) {
+            HostLoad.connectorStopped(cpuTime());
+        }
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

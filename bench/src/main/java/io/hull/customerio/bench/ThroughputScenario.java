@@ -79,17 +79,14 @@ final class ThroughputScenario implements Bench.Scenario {
             bench.results.info(item, "answers", runs.stream().map(r -> r.answers().toString()).collect(Collectors.joining(" ")));
             bench.results.info(item, "requests in flight at the simulator (max)", String.valueOf(run.maxInFlight()));
             bench.results.info(item, "ceiling: bare JDK HttpClient, same PUTs, same simulator, " + IN_FLIGHT + " in flight",
-                    Results.format("%.0f requests/s (windows: %s)", ceiling, ceilings.stream()
-                            .map(c -> Results.format("%.0f", c)).collect(Collectors.joining(", "))));
+                    Results.format("%.0f requests/s (windows: %s)", ceiling, windows(ceilings, c -> c)));
             boolean all200 = runs.stream().allMatch(r -> r.answers().keySet().equals(Set.of(200)));
             bench.results.row(item, "connector: users synced per second", "≥ 50 % of the ceiling",
                     Results.format("%.0f users/s = %.0f %% of the ceiling (windows: %s)", run.usersPerSecond(),
-                            100 * run.usersPerSecond() / ceiling, runs.stream().map(r -> Results.format("%.0f", r.usersPerSecond()))
-                                    .collect(Collectors.joining(", "))),
+                            100 * run.usersPerSecond() / ceiling, windows(runs, Run::usersPerSecond)),
                     run.usersPerSecond() >= ceiling / 2 && all200);
             bench.results.info(item, "connector CPU time per synced user (user + system, whole process)",
-                    Results.format("%.0f µs (windows: %s)", run.cpuMicrosPerUser(), runs.stream()
-                            .map(r -> Results.format("%.0f", r.cpuMicrosPerUser())).collect(Collectors.joining(", "))));
+                    Results.format("%.0f µs (windows: %s)", run.cpuMicrosPerUser(), windows(runs, Run::cpuMicrosPerUser)));
             bench.results.detail(name(), "runs", runs);
             bench.results.detail(name(), "ceilingRequestsPerSecond", ceilings);
 
@@ -104,6 +101,11 @@ final class ThroughputScenario implements Bench.Scenario {
             bench.results.section("Profile of the outgoing path (JFR, " + recording + ")", profile.markdown(profiled.cpuMicrosPerUser()));
             bench.results.detail(name(), "profile", profile);
         }
+    }
+
+    /** Each window's value, rounded: "3837, 4958, 5191". */
+    private static <T> String windows(List<T> windows, java.util.function.ToDoubleFunction<T> value) {
+        return windows.stream().map(w -> Results.format("%.0f", value.applyAsDouble(w))).collect(Collectors.joining(", "));
     }
 
     /** One connector process: warm-up, then {@code rounds} measured windows of {@code window} each. */

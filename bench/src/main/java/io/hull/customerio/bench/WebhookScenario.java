@@ -26,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
 final class WebhookScenario implements Bench.Scenario {
 
     private static final int RATE = 500;
-    private static final Duration WARM_UP = Duration.ofSeconds(10);
+    /** From a cold start, 500/s open loop backs up for the first seconds (JIT): the warm-up absorbs it. */
+    private static final Duration WARM_UP = Duration.ofSeconds(20);
     private static final Duration MEASURE = Duration.ofSeconds(30);
     private static final int CLOSED_LOOP_CONNECTIONS = 32;
     private static final String TOKEN = "bench-token";
