@@ -31,7 +31,8 @@ final class MemoryScenario implements Bench.Scenario {
 
     @Override
     public void run(Bench bench) {
-        long users = bench.quick ? USERS / 5 : USERS;
+        // -Dbench.memoryUsers=250000: a longer run, to see where the RSS levels off
+        long users = bench.quick ? USERS / 5 : Long.getLong("bench.memoryUsers", USERS);
         try (CustomerIoSimulator simulator = CustomerIoSimulator.start()) {
             simulator.recording(false);
             for (List<String> jvmOptions : JVM_OPTIONS) {
