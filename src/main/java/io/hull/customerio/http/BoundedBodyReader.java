@@ -28,7 +28,9 @@ public final class BoundedBodyReader {
         }
         try (in) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[64 * 1024];
+            // 8 KB: a webhook is about 1 KB, and a 64 KB buffer per request was a quarter of all the memory
+            // the webhook path allocated (measured, docs/benchmarks.md); big notifications only take more reads.
+            byte[] buffer = new byte[8 * 1024];
             long total = 0;
             for (int n; (n = in.read(buffer)) != -1; ) {
                 total += n;

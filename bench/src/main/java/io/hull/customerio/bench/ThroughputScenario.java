@@ -1,0 +1,195 @@
+package io.hull.customerio.bench;
+
+import io.hull.customerio.customerio.CustomerIoClient;
+import io.hull.customerio.customerio.CustomerIoCredentials;
+import io.hull.customerio.simulator.CustomerIoSimulator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Item 2: users synced per second through {@code /smart-notifier} with the throttle effectively off
+ * ({@code customerio.rate-limit=1000000}), next to the machine's ceiling measured in the same run: a bare
+ * JDK {@link HttpClient} sending the same PUTs (the body the connector sent, fresh ids) to the same
+ * simulator with as many requests in flight as the connector can have ({@link #IN_FLIGHT}). Then the same connector run again
+ * under JFR for the profile (item 7).
+ */
+final class ThroughputScenario implements Bench.Scenario {
+
+    static final int USERS_PER_NOTIFICATION = 100;
+    static final int PARALLEL_NOTIFICATIONS = 4;
+    /**
+     * Requests the ceiling keeps in flight: the connector's own most, the threads of its per-user split
+     * ({@code parallelProcessing}: Camel's default thread pool, 10 threads; the queue never fills here).
+     */
+    static final int IN_FLIGHT = 10;
+    private static final String SITE = "bench-throughput";
+    /** The connector's JIT needs long on 2 shared cores: after 15 s its windows still sped up by half. */
+    private static final Duration WARM_UP = Duration.ofSeconds(45);
+    private static final Duration CEILING_WARM_UP = Duration.ofSeconds(15);
+    /** Three measured windows per run (this VM's CPU is shared: one window alone can mislead); the median is reported. */
+    private static final int ROUNDS = 3;
+    private static final Duration MEASURE = Duration.ofSeconds(15);
+    private static final Duration PROFILE = Duration.ofSeconds(30);
+
+    /** One measured connector run. */
+    record Run(long users, Duration elapsed, Duration cpu, int maxInFlight, Map<Integer, Long> answers,
+               Instant from, Instant to) {
+        double usersPerSecond() {
+            return users / (elapsed.toNanos() / 1e9);
+        }
+
+        double cpuMicrosPerUser() {
+            return cpu.toNanos() / 1e3 / users;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "throughput";
+    }
+
+    @Override
+    public void run(Bench bench) throws Exception {
+        try (CustomerIoSimulator simulator = CustomerIoSimulator.start()) {
+            simulator.recording(false);
+            List<Run> runs = measure(bench, simulator, "throughput", List.of(), ROUNDS, bench.duration(MEASURE));
+            List<Double> ceilings = ceiling(bench, simulator, IN_FLIGHT);
+            Run run = runs.stream().sorted(Comparator.comparingDouble(Run::usersPerSecond)).toList().get(runs.size() / 2);
+            double ceiling = ceilings.stream().sorted().toList().get(ceilings.size() / 2);
+            String item = "2. Outgoing throughput";
+            bench.results.info(item, "load", Results.format("%d parallel notifications of %d fresh users (1 identify PUT each), signed;"
+                            + " %d windows of %s after %s warm-up, median", PARALLEL_NOTIFICATIONS, USERS_PER_NOTIFICATION, ROUNDS,
+                    bench.duration(MEASURE), bench.duration(WARM_UP)));
+            bench.results.info(item, "answers", runs.stream().map(r -> r.answers().toString()).collect(Collectors.joining(" ")));
+            bench.results.info(item, "requests in flight at the simulator (max)", String.valueOf(run.maxInFlight()));
+            bench.results.info(item, "ceiling: bare JDK HttpClient, same PUTs, same simulator, " + IN_FLIGHT + " in flight",
+                    Results.format("%.0f requests/s (windows: %s)", ceiling, windows(ceilings, c -> c)));
+            boolean all200 = runs.stream().allMatch(r -> r.answers().keySet().equals(Set.of(200)));
+            bench.results.row(item, "connector: users synced per second", "≥ 50 % of the ceiling",
+                    Results.format("%.0f users/s = %.0f %% of the ceiling (windows: %s)", run.usersPerSecond(),
+                            100 * run.usersPerSecond() / ceiling, windows(runs, Run::usersPerSecond)),
+                    run.usersPerSecond() >= ceiling / 2 && all200);
+            bench.results.info(item, "connector CPU time per synced user (user + system, whole process)",
+                    Results.format("%.0f µs (windows: %s)", run.cpuMicrosPerUser(), windows(runs, Run::cpuMicrosPerUser)));
+            bench.results.detail(name(), "runs", runs);
+            bench.results.detail(name(), "ceilingRequestsPerSecond", ceilings);
+
+            Path recording = bench.file("throughput.jfr");
+            Run profiled = measure(bench, simulator, "throughput-jfr", List.of(
+                    "-XX:FlightRecorderOptions:stackdepth=256",
+                    "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"),
+                    1, bench.duration(PROFILE)).get(0);
+            JfrHotSpots.Profile profile = JfrHotSpots.analyze(recording, profiled.from(), profiled.to(), 20);
+            bench.results.info(item, "under JFR (profile settings)", Results.format("%.0f users/s, %.0f µs CPU per user",
+                    profiled.usersPerSecond(), profiled.cpuMicrosPerUser()));
+            bench.results.section("Profile of the outgoing path (JFR, " + recording + ")", profile.markdown(profiled.cpuMicrosPerUser()));
+            bench.results.detail(name(), "profile", profile);
+        }
+    }
+
+    /** Each window's value, rounded: "3837, 4958, 5191". */
+    private static <T> String windows(List<T> windows, java.util.function.ToDoubleFunction<T> value) {
+        return windows.stream().map(w -> Results.format("%.0f", value.applyAsDouble(w))).collect(Collectors.joining(", "));
+    }
+
+    /** One connector process: warm-up, then {@code rounds} measured windows of {@code window} each. */
+    private List<Run> measure(Bench bench, CustomerIoSimulator simulator, String name, List<String> jvmOptions,
+                              int rounds, Duration window) {
+        try (ConnectorProcess connector = bench.connector(name, jvmOptions, bench.settings(simulator))) {
+            NotificationLoad load = new NotificationLoad(connector.baseUrl(), bench.notifications, SITE,
+                    USERS_PER_NOTIFICATION, PARALLEL_NOTIFICATIONS);
+            load.runFor(bench.duration(WARM_UP));
+            List<Run> runs = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                simulator.reset();
+                Duration cpuBefore = connector.cpuTime();
+                Instant from = Instant.now();
+                NotificationLoad.Outcome outcome = load.runFor(window);
+                Instant to = Instant.now();
+                Duration cpu = connector.cpuTime().minus(cpuBefore);
+                if (simulator.trackRequests() != outcome.users()) {
+                    System.out.printf("note: %d users answered, %d requests at the simulator%n", outcome.users(), simulator.trackRequests());
+                }
+                Run run = new Run(simulator.trackRequests(), outcome.elapsed(), cpu, simulator.maxInFlight(), outcome.answers(), from, to);
+                System.out.printf("%s: %.0f users/s, %.0f µs CPU per user, max %d in flight, answers %s%n",
+                        name, run.usersPerSecond(), run.cpuMicrosPerUser(), run.maxInFlight(), run.answers());
+                runs.add(run);
+            }
+            return runs;
+        }
+    }
+
+    /** Requests per second of a bare JDK HttpClient, per window: {@code inFlight} threads each sending the connector's PUT in a loop. */
+    private List<Double> ceiling(Bench bench, CustomerIoSimulator simulator, int inFlight) throws InterruptedException {
+        byte[] body = simulator.lastIdentifyBody();
+        String authorization = new CustomerIoCredentials(SITE, "key-" + SITE).authorization();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        AtomicLong ids = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        runThreads(inFlight, loop(http, simulator, body, authorization, ids, failures, bench.duration(CEILING_WARM_UP)));
+        List<Double> rates = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            simulator.reset();
+            failures.set(0);
+            long start = System.nanoTime();
+            runThreads(inFlight, loop(http, simulator, body, authorization, ids, failures, bench.duration(MEASURE)));
+            double perSecond = (simulator.trackRequests() - failures.get()) / ((System.nanoTime() - start) / 1e9);
+            System.out.printf("ceiling: %.0f requests/s with %d in flight (max seen %d), %d failed%n",
+                    perSecond, inFlight, simulator.maxInFlight(), failures.get());
+            rates.add(perSecond);
+        }
+        return rates;
+    }
+
+    private static Runnable loop(HttpClient http, CustomerIoSimulator simulator, byte[] body, String authorization,
+                                 AtomicLong ids, AtomicLong failures, Duration duration) {
+        return () -> {
+            long until = System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < until) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(simulator.baseUrl()
+                                + CustomerIoClient.customerPath("ceiling-" + ids.incrementAndGet() + "@bench.example")))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", authorization)
+                        .header("Accept", "application/json")
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build();
+                try {
+                    http.send(request, HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    // counted, and not in the rate: the simulator saw the request but it was not answered
+                    failures.incrementAndGet();
+                    System.err.println("ceiling request failed: " + e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        };
+    }
+
+    private static void runThreads(int threads, Runnable task) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int i = 0; i < threads; i++) {
+            pool.execute(task);
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.HOURS);
+    }
+}
