@@ -36,7 +36,7 @@ public final class Bench {
     }
 
     private static final List<Scenario> SCENARIOS = List.of(
-            new ThroughputScenario(), new ThrottleScenario(), new WebhookScenario(), new MemoryScenario());
+            new ThroughputScenario(), new ThrottleScenario(), new WebhookScenario(), new MemoryScenario(), new KafkaScenario());
 
     /**
      * Other processes may use this much of the machine while a scenario runs; more, and its numbers measure
