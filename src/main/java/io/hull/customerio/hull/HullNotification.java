@@ -2,7 +2,6 @@ package io.hull.customerio.hull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A smart-notifier request as far as the connector needs it. Users, segments and settings stay
@@ -22,16 +21,5 @@ public record HullNotification(String notificationId, String channel, HullCreden
 
     public JsonNode privateSettings() {
         return connector.path("private_settings");
-    }
-
-    /**
-     * The id and channel only, not the messages: equal notifications still hash alike, but hashing no longer
-     * walks every user of a 10 MB notification. Camel hashes the body for its bean-info cache each time a
-     * route reads it through OGNL ({@code ${body.userUpdate}} in hull-notifications): measured, the
-     * record's own hashCode was 7 % of the connector's CPU (docs/benchmarks.md, item 7).
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(notificationId, channel);
     }
 }

@@ -1,7 +1,6 @@
 package io.hull.customerio.kafka;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,14 +32,15 @@ public class KafkaRecords {
     static final String NO_SITE = "no-site";
     static final int VERSION = 1;
 
-    private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final ObjectMapper json;
     private final UserSyncPlanner planner;
     private final MessageDeduplicator deduplicator;
     private final SyncStateWriter syncStateWriter;
     private final KafkaBatches batches;
 
-    public KafkaRecords(UserSyncPlanner planner, MessageDeduplicator deduplicator, SyncStateWriter syncStateWriter,
-                        KafkaBatches batches) {
+    public KafkaRecords(ObjectMapper json, UserSyncPlanner planner, MessageDeduplicator deduplicator,
+                        SyncStateWriter syncStateWriter, KafkaBatches batches) {
+        this.json = json;
         this.batches = batches;
         this.planner = planner;
         this.deduplicator = deduplicator;
