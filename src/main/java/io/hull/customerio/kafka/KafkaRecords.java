@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,6 +52,22 @@ public class KafkaRecords {
 
     /** A record to write: its key and its value. */
     public record KafkaRecord(String key, String value) {
+    }
+
+    /**
+     * The records as one body for Camel's Kafka producer: a list of messages (value, {@code kafka.KEY}) is
+     * sent together, and the exchange goes on once the broker acknowledged every one of them, or fails with
+     * the first error. One round trip for a notification's users instead of one per user.
+     */
+    public List<Message> messages(List<KafkaRecord> records, Exchange exchange) {
+        List<Message> messages = new ArrayList<>(records.size());
+        for (KafkaRecord record : records) {
+            Message message = new DefaultMessage(exchange);
+            message.setHeader(KafkaConstants.KEY, record.key());
+            message.setBody(record.value());
+            messages.add(message);
+        }
+        return messages;
     }
 
     /** Users of a backfill chunk: the job's context and its extract lines as notification messages. */
