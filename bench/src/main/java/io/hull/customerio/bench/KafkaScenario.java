@@ -46,8 +46,16 @@ final class KafkaScenario implements Bench.Scenario {
                 simulator.reset();
                 long start = System.nanoTime();
                 NotificationLoad.Outcome accepted = load.runFor(bench.duration(MEASURE));
+                // The backlog left when the load stops is delivered with nothing else running: the consumer's own rate.
+                long loadStopped = System.nanoTime();
+                long deliveredDuringLoad = simulator.trackRequests();
+                System.out.printf("[kafka] load stopped at %s with %d of %d users delivered%n", java.time.Instant.now(),
+                        deliveredDuringLoad, accepted.users());
                 long delivered = drain(simulator, accepted.users());
-                double deliverySeconds = (System.nanoTime() - start) / 1e9;
+                long drained = System.nanoTime();
+                System.out.printf("[kafka] backlog drained at %s%n", java.time.Instant.now());
+                double deliverySeconds = (drained - start) / 1e9;
+                double backlogSeconds = (drained - loadStopped) / 1e9;
                 bench.results.info(item, "load", Results.format("%d parallel notifications of %d fresh users, %s after %s warm-up;"
                                 + " broker in the bench JVM, %d partitions, defaults (batch-size 100, 1 consumer)",
                         ThroughputScenario.PARALLEL_NOTIFICATIONS, ThroughputScenario.USERS_PER_NOTIFICATION,
@@ -58,6 +66,9 @@ final class KafkaScenario implements Bench.Scenario {
                 bench.results.row(item, "users delivered to Customer.io by the consumer", "every accepted user",
                         Results.format("%d of %d, %.0f users/s (from the first POST to the last identify)", delivered,
                                 accepted.users(), delivered / deliverySeconds), delivered >= accepted.users());
+                bench.results.info(item, "backlog delivered after the load stopped (the consumer alone)",
+                        Results.format("%d users in %.1f s: %.0f users/s", delivered - deliveredDuringLoad, backlogSeconds,
+                                (delivered - deliveredDuringLoad) / backlogSeconds));
 
                 simulator.recording(true);
                 List<Double> latencies = new ArrayList<>();
