@@ -1,16 +1,23 @@
 package io.hull.customerio.bench;
 
 import io.hull.customerio.simulator.CustomerIoSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Item 5: the connector's peak RSS ({@code VmHWM}) while it syncs 100,000 users with {@code -Xmx256m},
- * sampled every 10,000 users so growth with the number of users shows. Twice: with the collector the JVM
- * picks on this machine (G1: 2 processors and more than 1792 MB make it a "server class" machine) and
- * with the serial collector, the JVM's own choice in a container with one processor or under 1792 MB.
- * Native Memory Tracking showed the difference: G1's own structures are ~50 MB next to a 256 MB heap.
+ * sampled every 10,000 users so growth with the number of users shows. Twice: with what the JVM picks on
+ * this machine (G1: 2 processors and more than 1792 MB make it a "server class" machine; an initial heap
+ * of 1/64 of the memory, so all 256 MB) and with the JVM options the Docker image ships (Dockerfile,
+ * {@code JDK_JAVA_OPTIONS}: the serial collector and a small initial heap, what the JVM picks by itself in
+ * a container with one processor or under 1792 MB). Native Memory Tracking showed the difference: G1's
+ * own structures are ~50 MB next to a 256 MB heap.
  */
 final class MemoryScenario implements Bench.Scenario {
 
@@ -20,9 +27,27 @@ final class MemoryScenario implements Bench.Scenario {
     record Sample(long users, long rssKib, long peakRssKib) {
     }
 
-    private static final List<List<String>> JVM_OPTIONS = List.of(
-            List.of("-Xmx256m"),
-            List.of("-Xmx256m", "-XX:+UseSerialGC"));
+    /** Where the image's JVM options are (ENV JDK_JAVA_OPTIONS), so the benchmark runs what ships. */
+    private static final Path DOCKERFILE = Path.of("Dockerfile");
+
+    private static List<List<String>> jvmOptions() {
+        List<String> shipped = new ArrayList<>(List.of("-Xmx256m"));
+        shipped.addAll(imageJvmOptions());
+        return List.of(List.of("-Xmx256m"), shipped);
+    }
+
+    /** The Dockerfile's JDK_JAVA_OPTIONS ({@code -Xmx256m} given as well makes its MaxRAMPercentage moot). */
+    static List<String> imageJvmOptions() {
+        try {
+            return Files.readAllLines(DOCKERFILE).stream()
+                    .filter(line -> line.startsWith("ENV JDK_JAVA_OPTIONS="))
+                    .map(line -> line.substring("ENV JDK_JAVA_OPTIONS=".length()).replace("\"", "").trim())
+                    .flatMap(options -> Arrays.stream(options.split("\\s+")))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Override
     public String name() {
@@ -35,7 +60,11 @@ final class MemoryScenario implements Bench.Scenario {
         long users = bench.quick ? USERS / 5 : Long.getLong("bench.memoryUsers", USERS);
         try (CustomerIoSimulator simulator = CustomerIoSimulator.start()) {
             simulator.recording(false);
-            for (List<String> jvmOptions : JVM_OPTIONS) {
+            // -Dbench.memoryJvm="-Xmx256m -XX:+UseSerialGC|-Xmx256m -Xms32m": other option sets, '|' between runs
+            String custom = System.getProperty("bench.memoryJvm", "");
+            List<List<String>> optionSets = custom.isBlank() ? jvmOptions()
+                    : Arrays.stream(custom.split("\\|")).map(set -> List.of(set.trim().split("\\s+"))).toList();
+            for (List<String> jvmOptions : optionSets) {
                 run(bench, simulator, users, jvmOptions);
             }
         }
@@ -44,7 +73,7 @@ final class MemoryScenario implements Bench.Scenario {
     private void run(Bench bench, CustomerIoSimulator simulator, long users, List<String> jvmOptions) {
         String item = "5. Memory";
         String options = String.join(" ", jvmOptions);
-        String name = "memory" + (jvmOptions.size() > 1 ? "-" + jvmOptions.get(1).replaceAll("\\W", "") : "");
+        String name = "memory" + (jvmOptions.size() > 1 ? "-" + String.join("", jvmOptions.subList(1, jvmOptions.size())).replaceAll("\\W", "") : "");
         try (ConnectorProcess connector = bench.connector(name, jvmOptions, bench.settings(simulator))) {
             List<Sample> samples = new ArrayList<>();
             NotificationLoad load = new NotificationLoad(connector.baseUrl(), bench.notifications, "bench-memory",
