@@ -90,6 +90,9 @@ final class ThroughputScenario implements Bench.Scenario {
             bench.results.detail(name(), "runs", runs);
             bench.results.detail(name(), "ceilingRequestsPerSecond", ceilings);
 
+            if (!Boolean.parseBoolean(System.getProperty("bench.profile", "true"))) {
+                return; // -Dbench.profile=false: no JFR run (quicker, to compare settings)
+            }
             Path recording = bench.file("throughput.jfr");
             Run profiled = measure(bench, simulator, "throughput-jfr", List.of(
                     "-XX:FlightRecorderOptions:stackdepth=256",
