@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The routes of routes/kafka-transport.yaml are declared autoStartup: false; they are started here
- * when connector.transport=kafka, so the direct mode never opens a Kafka client.
+ * when connector.transport=kafka. Camel starts the producers of unstarted routes all the same, so the
+ * Kafka component is lazy-start-producer (application.yaml): the direct mode never opens a Kafka client
+ * (OperationsTest).
  */
 @Component
 public class KafkaTransport implements CamelContextConfiguration {

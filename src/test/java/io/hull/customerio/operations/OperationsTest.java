@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hull.customerio.support.ConnectorTestSupport;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import javax.management.ObjectName;
 
 /** What an operator sees: health groups, Prometheus metrics, structured log lines with a request id. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -41,6 +43,18 @@ class OperationsTest extends ConnectorTestSupport {
                 .containsPattern("customerio_calls_total\\{endpoint=\"/api/v1/customers/\\{id\\}/events\",method=\"POST\",status=\"2xx\"[^}]*\\} [1-9]")
                 .contains("customerio_rate_limit_wait_seconds_count")
                 .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"hull-notifications\"[^}]*\\} [1-9]");
+    }
+
+    @Test
+    void directModeOpensNoKafkaClient() throws Exception {
+        assertThat(postNotification(fixtureNotification()).statusCode()).isEqualTo(200);
+
+        // every Kafka client registers kafka.producer/kafka.consumer app-info MBeans while it lives; in direct
+        // mode the Kafka routes are not started and their producers are lazy, so none is created (an eager
+        // one would retry localhost:9092 forever and fill the log with connection warnings)
+        var mbeans = ManagementFactory.getPlatformMBeanServer();
+        assertThat(mbeans.queryNames(new ObjectName("kafka.producer:type=app-info,*"), null)).isEmpty();
+        assertThat(mbeans.queryNames(new ObjectName("kafka.consumer:type=app-info,*"), null)).isEmpty();
     }
 
     @Test
