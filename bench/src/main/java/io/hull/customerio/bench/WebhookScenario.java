@@ -107,7 +107,9 @@ final class WebhookScenario implements Bench.Scenario {
             answers.add(http.sendAsync(request(url), HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
                 latencies[index] = System.nanoTime() - due;
                 if (failure != null || response.statusCode() != 200) {
-                    errors.incrementAndGet();
+                    if (errors.incrementAndGet() <= 3) {
+                        System.out.println("[webhooks] failed: " + (failure != null ? failure : "HTTP " + response.statusCode()));
+                    }
                     latencies[index] = -1;
                 }
                 return null;
