@@ -63,6 +63,11 @@ public class WebhookEventMapper {
         return TEST_DELIVERY_EVENT_ID.equals(webhook.path("event_id").asText());
     }
 
+    /** No identifier of a Hull user in the webhook: nothing can be tracked (a bean, not simple's == on every webhook). */
+    public boolean hasNoUser(HullTrackEvent event) {
+        return !event.hasClaims();
+    }
+
     public HullTrackEvent map(JsonNode webhook) {
         JsonNode data = webhook.path("data").isObject() ? webhook.path("data") : json.createObjectNode();
         String objectType;
