@@ -3,11 +3,14 @@ package io.hull.customerio.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.simulator.CustomerIoSimulator;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,12 +77,22 @@ final class WebhookScenario implements Bench.Scenario {
             settings.put("hull.organization", "bench.hullapp.io");
             settings.put("hull.connector-id", "bench-connector");
             settings.put("hull.secret", "bench-hull-secret-0123456789abcdef");
+            // Tomcat's access log: when each request began and how long the server took (%D: microseconds), to
+            // tell the connector's share of the latency from the load generator's and the machine's.
+            Path accessLogs = bench.file("webhooks-access");
+            settings.put("server.tomcat.accesslog.enabled", "true");
+            settings.put("server.tomcat.accesslog.directory", accessLogs.toAbsolutePath().toString());
+            settings.put("server.tomcat.accesslog.pattern", "%{begin:msec}t %D %s");
+            long measuredFrom;
+            long measuredTo;
             try (ConnectorProcess connector = bench.connector("webhooks", List.of(), settings)) {
                 URI url = URI.create(connector.baseUrl() + "/webhook?token=" + TOKEN);
                 closedLoop(url, WARM_UP_CONNECTIONS, bench.duration(WARM_UP));
                 openLoop(url, RATE, bench.duration(WARM_UP_AT_RATE));
                 simulator.reset();
+                measuredFrom = System.currentTimeMillis();
                 Outcome open = openLoop(url, RATE, bench.duration(MEASURE));
+                measuredTo = System.currentTimeMillis();
                 long forwarded = simulator.firehoseEntries();
                 bench.results.row(item, Results.format("open loop at %d/s for %s (after %s closed loop, %d connections, and %s at %d/s): latency",
                                 RATE, bench.duration(MEASURE), bench.duration(WARM_UP), WARM_UP_CONNECTIONS, bench.duration(WARM_UP_AT_RATE), RATE),
@@ -95,7 +108,32 @@ final class WebhookScenario implements Bench.Scenario {
                 bench.results.detail(name(), "closedLoop", Map.of("perSecond", closed.perSecond(), "p50ms", closed.millis(50),
                         "p99ms", closed.millis(99), "errors", closed.errors()));
             }
+            // the connector has stopped: its access log is complete
+            long[] serverMicros = serverTimes(accessLogs, measuredFrom, measuredTo);
+            bench.results.info(item, "open loop: time in the connector (Tomcat access log, request begin to end)",
+                    Results.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d requests)",
+                            Windows.percentile(serverMicros, 50) / 1e3, Windows.percentile(serverMicros, 99) / 1e3,
+                            serverMicros.length == 0 ? 0 : serverMicros[serverMicros.length - 1] / 1e3, serverMicros.length));
         }
+    }
+
+    /** Server-side durations (µs) of the requests that began in [from, to] (epoch ms), sorted. */
+    private static long[] serverTimes(Path directory, long from, long to) throws IOException {
+        List<Long> micros = new ArrayList<>();
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    String[] fields = line.trim().split(" ");
+                    if (fields.length == 3) {
+                        long began = Long.parseLong(fields[0]);
+                        if (began >= from && began <= to) {
+                            micros.add(Long.parseLong(fields[1]));
+                        }
+                    }
+                }
+            }
+        }
+        return micros.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     private Outcome openLoop(URI url, int rate, Duration duration) throws InterruptedException {
