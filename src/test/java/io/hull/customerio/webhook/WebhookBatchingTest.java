@@ -7,10 +7,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Concurrent webhooks share firehose requests, and each event still reaches Hull exactly once. */
@@ -24,23 +20,9 @@ class WebhookBatchingTest extends WebhookRouteTestSupport {
         for (int i = 0; i < WEBHOOKS; i++) {
             webhooks.add(CustomerIoWebhookRouteTest.webhook("email", "opened", Map.of("customer_id", "c" + i)));
         }
-        ExecutorService callers = Executors.newFixedThreadPool(WEBHOOKS);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        try {
-            for (ObjectNode webhook : webhooks) {
-                byte[] body = bytes(webhook);
-                answers.add(callers.submit(() -> {
-                    start.await();
-                    return send(body);
-                }));
-            }
-            start.countDown();
-            for (Future<HttpResponse<String>> answer : answers) {
-                assertThat(answer.get().statusCode()).isEqualTo(200);
-            }
-        } finally {
-            callers.shutdownNow();
+        List<byte[]> bodies = webhooks.stream().map(WebhookRouteTestSupport::bytes).toList();
+        for (HttpResponse<String> answer : sendAllAtOnce(bodies)) {
+            assertThat(answer.statusCode()).isEqualTo(200);
         }
 
         for (ObjectNode webhook : webhooks) {

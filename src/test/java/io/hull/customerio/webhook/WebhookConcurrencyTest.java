@@ -7,10 +7,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
@@ -32,22 +28,8 @@ class WebhookConcurrencyTest extends WebhookRouteTestSupport {
             ObjectNode webhook = CustomerIoWebhookRouteTest.webhook("email", "clicked", Map.of("customer_id", "c" + i));
             bodies.add(bytes(webhook));
         }
-        ExecutorService callers = Executors.newFixedThreadPool(WEBHOOKS);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        try {
-            for (byte[] body : bodies) {
-                answers.add(callers.submit(() -> {
-                    start.await();
-                    return send(body);
-                }));
-            }
-            start.countDown();
-            for (Future<HttpResponse<String>> answer : answers) {
-                assertThat(answer.get().statusCode()).isEqualTo(200);
-            }
-        } finally {
-            callers.shutdownNow();
+        for (HttpResponse<String> answer : sendAllAtOnce(bodies)) {
+            assertThat(answer.statusCode()).isEqualTo(200);
         }
 
         assertThat(receivedEntries()).hasSize(WEBHOOKS);

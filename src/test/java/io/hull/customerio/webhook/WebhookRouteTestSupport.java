@@ -24,6 +24,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -74,6 +78,29 @@ abstract class WebhookRouteTestSupport {
     }
 
     // --- sending webhooks
+
+    /** Sends every body at the same moment, each on its own connection; the answers, in order. */
+    List<HttpResponse<String>> sendAllAtOnce(List<byte[]> bodies) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(bodies.size());
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> pending = new ArrayList<>();
+        try {
+            for (byte[] body : bodies) {
+                pending.add(callers.submit(() -> {
+                    start.await();
+                    return send(body);
+                }));
+            }
+            start.countDown();
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : pending) {
+                answers.add(answer.get());
+            }
+            return answers;
+        } finally {
+            callers.shutdownNow();
+        }
+    }
 
     HttpResponse<String> send(byte[] body) {
         return send(body, "token=" + TOKEN, true, "application/json; charset=utf-8");
