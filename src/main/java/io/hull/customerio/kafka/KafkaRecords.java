@@ -55,9 +55,9 @@ public class KafkaRecords {
     }
 
     /**
-     * The records as one body for Camel's Kafka producer: a list of messages (value, {@code kafka.KEY}) is
-     * sent together, and the exchange goes on once the broker acknowledged every one of them, or fails with
-     * the first error. One round trip for a notification's users instead of one per user.
+     * The records as a body for Camel's Kafka producer: a list of messages (value, {@code kafka.KEY}) is
+     * sent together, and the exchange goes on once the broker acknowledged every one of them, or fails if
+     * any failed. A notification's users in one go instead of one acknowledged send after the other.
      */
     public List<Message> messages(List<KafkaRecord> records, Exchange exchange) {
         List<Message> messages = new ArrayList<>(records.size());
@@ -68,6 +68,16 @@ public class KafkaRecords {
             messages.add(message);
         }
         return messages;
+    }
+
+    /** The first message alone (a list of at most one), sent before the others. */
+    public List<Message> first(@ExchangeProperty("userUpdateMessages") List<Message> messages) {
+        return messages.isEmpty() ? List.of() : List.of(messages.get(0));
+    }
+
+    /** Every message but the first. */
+    public List<Message> rest(@ExchangeProperty("userUpdateMessages") List<Message> messages) {
+        return messages.isEmpty() ? List.of() : messages.subList(1, messages.size());
     }
 
     /** Users of a backfill chunk: the job's context and its extract lines as notification messages. */

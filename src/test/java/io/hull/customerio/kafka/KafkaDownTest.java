@@ -35,6 +35,18 @@ class KafkaDownTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aNotificationOfManyUsersIsAnswered503AfterOneWaitNotOnePerUser() {
+        // Kafka's producer waits max-block-ms (1 s here) for the topic's metadata on every send while the
+        // brokers are unreachable: 30 records sent together would take 30 s. The first is sent alone.
+        long start = System.nanoTime();
+        HttpResponse<String> answer = postNotification(io.hull.customerio.support.TestNotifications.forSite("site-down", 30));
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+        assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
     void webhookIsAnswered503WhenKafkaIsUnreachable() throws Exception {
         HttpResponse<String> answer = send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://localhost:" + port + "/webhook?token=cio-token-for-tests"))
