@@ -4,8 +4,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
- * One endpoint's body limit, used by its route in two steps: refuse a body declared too large before
- * reading it, then read the exact bytes without ever buffering more than the limit (413 either way).
+ * One endpoint's body limit, used by its route in two steps: refuse a body declared too large, then take
+ * the exact bytes, refusing more than the limit (413 either way). platform-http has already read the body
+ * into memory before the route's first step, so these bound what the route works on, not what is read.
  */
 public class RequestBodyLimit {
 

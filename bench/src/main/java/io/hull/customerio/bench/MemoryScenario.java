@@ -39,11 +39,15 @@ final class MemoryScenario implements Bench.Scenario {
     /** The Dockerfile's JDK_JAVA_OPTIONS ({@code -Xmx256m} given as well makes its MaxRAMPercentage moot). */
     static List<String> imageJvmOptions() {
         try {
-            return Files.readAllLines(DOCKERFILE).stream()
+            List<String> options = Files.readAllLines(DOCKERFILE).stream()
                     .filter(line -> line.startsWith("ENV JDK_JAVA_OPTIONS="))
                     .map(line -> line.substring("ENV JDK_JAVA_OPTIONS=".length()).replace("\"", "").trim())
-                    .flatMap(options -> Arrays.stream(options.split("\\s+")))
+                    .flatMap(value -> Arrays.stream(value.split("\\s+")))
                     .toList();
+            if (options.isEmpty()) {
+                throw new IllegalStateException("no ENV JDK_JAVA_OPTIONS= line in " + DOCKERFILE.toAbsolutePath());
+            }
+            return options;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
