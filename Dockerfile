@@ -24,7 +24,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
 # container with one CPU or under 1792 MB, but not on a bigger host: there it takes G1 (~50 MB of its own next to
 # a 256 MB heap) and commits 1/64 of the host's memory as initial heap. Syncing 100,000 users with a 256 MB heap
 # these options peaked at 378 MB RSS, the JVM's choice on a 2-CPU 24 GB host at 502 MB (docs/benchmarks.md).
-# The heap is at most 60 % of the container's memory: the JVM needs ~110 MB beyond its heap.
+# The heap is at most 60 % of the container's memory: the JVM needs ~120 MB beyond its heap.
 ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -Xms32m -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
 # The working directory is /app: Spring Boot reads ./application.yaml, Camel loads ./routes/*.yaml.
 ENTRYPOINT ["java", "-jar", "/app/connector.jar"]
