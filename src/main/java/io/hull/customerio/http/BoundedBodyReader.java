@@ -7,8 +7,8 @@ import org.apache.camel.Exchange;
 
 /**
  * Reads a request body as the exact bytes sent, and never more than a limit: a chunked body with no
- * Content-Length is refused with 413 as soon as it passes the limit. (platform-http has cached the body
- * before the route runs, so this bounds what the route copies and parses, not what the server read.)
+ * Content-Length is refused with 413 as soon as it passes the limit. (platform-http has read the body
+ * before the route runs, at most one byte over the limit: {@link RequestBodyCap}.)
  */
 public final class BoundedBodyReader {
 

@@ -5,8 +5,8 @@ import org.apache.camel.Header;
 
 /**
  * One endpoint's body limit, used by its route in two steps: refuse a body declared too large, then take
- * the exact bytes, refusing more than the limit (413 either way). platform-http has already read the body
- * into memory before the route's first step, so these bound what the route works on, not what is read.
+ * the exact bytes, refusing more than the limit (413 either way). platform-http reads the body before the
+ * route's first step; {@link RequestBodyCap} keeps what it can read to one byte over the limit.
  */
 public class RequestBodyLimit {
 
@@ -14,6 +14,10 @@ public class RequestBodyLimit {
 
     public RequestBodyLimit(long maxBytes) {
         this.maxBytes = maxBytes;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
     }
 
     public void checkDeclaredSize(@Header("Content-Length") Long declaredLength) {

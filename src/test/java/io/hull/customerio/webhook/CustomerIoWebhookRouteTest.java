@@ -290,6 +290,39 @@ class CustomerIoWebhookRouteTest extends WebhookRouteTestSupport {
         assertThat(firehoseRequests()).isEmpty();
     }
 
+    /**
+     * The body is never kept: what is over the limit is read into nothing, and past server.tomcat.max-swallow-size
+     * (64MB) not read at all. Without RequestBodyCap the server would read all 100 MB (into memory) before answering.
+     */
+    @Test
+    void aBodyFarOverTheLimitIsAnswered413WithoutBeingReadToTheEnd() throws Exception {
+        long declared = 100L * 1024 * 1024;
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.getOutputStream().write(("POST /webhook?token=" + TOKEN + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.util.concurrent.CompletableFuture<Long> sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                byte[] spaces = new byte[64 * 1024];
+                java.util.Arrays.fill(spaces, (byte) ' ');
+                long total = 0;
+                try {
+                    while (total < declared) {
+                        socket.getOutputStream().write(spaces);
+                        total += spaces.length;
+                    }
+                } catch (java.io.IOException closedByServer) {
+                    // expected: the server stopped reading
+                }
+                return total;
+            });
+
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("payload_too_large");
+            assertThat(sent.get(30, java.util.concurrent.TimeUnit.SECONDS)).isLessThan(declared);
+        }
+        assertThat(firehoseRequests()).isEmpty();
+    }
+
     // --- Hull not taking it
 
     @Test
