@@ -15,6 +15,8 @@ public class ConnectorProperties {
     private Duration notificationTimeout = Duration.ofSeconds(25);
     /** Hull sends notifications of 10 MB and more. */
     private DataSize maxNotificationSize = DataSize.ofMegabytes(32);
+    /** How much of a body over its endpoint's limit is read into nothing, so that its sender gets the 413. */
+    private DataSize maxDiscardedBodySize = DataSize.ofMegabytes(64);
     private final FlowControl flowControl = new FlowControl();
     private final Settings settings = new Settings();
     private final Kafka kafka = new Kafka();
@@ -25,6 +27,8 @@ public class ConnectorProperties {
     public void setNotificationTimeout(Duration notificationTimeout) { this.notificationTimeout = notificationTimeout; }
     public DataSize getMaxNotificationSize() { return maxNotificationSize; }
     public void setMaxNotificationSize(DataSize maxNotificationSize) { this.maxNotificationSize = maxNotificationSize; }
+    public DataSize getMaxDiscardedBodySize() { return maxDiscardedBodySize; }
+    public void setMaxDiscardedBodySize(DataSize maxDiscardedBodySize) { this.maxDiscardedBodySize = maxDiscardedBodySize; }
     public FlowControl getFlowControl() { return flowControl; }
     public Settings getSettings() { return settings; }
     public Kafka getKafka() { return kafka; }

@@ -1,5 +1,6 @@
 package io.hull.customerio.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -10,41 +11,77 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Map;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Lets an endpoint's request body be read only up to its limit, before anything reads it.
+ * Lets a request body be read only up to its endpoint's limit, before anything reads it.
  * <p>
  * platform-http reads the whole body into memory before the route's first step, so without this a body of
  * any size (declared or chunked) would be in memory before the route's {@link RequestBodyLimit} refuses it
  * with 413. With it, what can be read is at most {@code limit + 1} bytes: one byte more than allowed, so the
  * route still sees that the body is too large and answers its usual 413; and nothing at all when the
  * declared {@code Content-Length} is already over the limit (the route refuses on the header). The route
- * stays the one place that decides and answers; this only bounds the memory a request can take.
+ * stays the one place that decides and answers; this only bounds the memory a request can take. Paths
+ * without a limit of their own (status, batch jobs, actuator: none takes a body) get limit 0.
  * <p>
  * The rest of an oversized body is read and thrown away (up to {@code maxDiscardedBytes}, in an 8 KB buffer)
  * before the route answers: a caller that reads the answer only once it has sent its whole body (the JDK's
- * HttpClient does) would otherwise find the connection closed under it and never see the 413. Beyond
- * {@code maxDiscardedBytes} the 413 is answered anyway and the connection closed.
+ * HttpClient does) would otherwise find the connection closed under it and never see the 413. A body
+ * declared larger than that is not read at all: the 413 is answered at once and the connection closed.
+ * <p>
+ * A compressed body ({@code Content-Encoding} other than {@code identity}) is refused with 415 here: Camel
+ * would inflate it whole into memory before any limit applies (a 1 MB gzip body can hold 1 GB), and neither
+ * Hull nor Customer.io compress what they send.
+ * <p>
+ * The capped stream is for blocking reads, which is how Camel reads; asynchronous reading is refused.
  */
 public class RequestBodyCap extends OncePerRequestFilter {
 
-    private final long maxBytes;
+    private final Map<String, Long> maxBytesByPath;
     private final long maxDiscardedBytes;
+    private final byte[] encodingRefused;
 
-    public RequestBodyCap(long maxBytes, long maxDiscardedBytes) {
-        this.maxBytes = maxBytes;
+    /**
+     * @param maxBytesByPath    the limit of each path that takes a body (exact request URIs); every other path: 0
+     * @param maxDiscardedBytes how much of an oversized body is read into nothing so the caller gets its answer
+     */
+    public RequestBodyCap(Map<String, Long> maxBytesByPath, long maxDiscardedBytes, ObjectMapper json) throws IOException {
+        this.maxBytesByPath = Map.copyOf(maxBytesByPath);
         this.maxDiscardedBytes = maxDiscardedBytes;
+        this.encodingRefused = json.writeValueAsBytes(ErrorResponses.errors("unsupported_content_encoding",
+                "compressed bodies are not accepted: send the body without Content-Encoding"));
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+            response.setStatus(415);
+            response.setContentType("application/json");
+            response.setHeader("Connection", "close");
+            response.getOutputStream().write(encodingRefused);
+            return;
+        }
+        long maxBytes = maxBytesByPath.getOrDefault(request.getRequestURI(), 0L);
         long declared = request.getContentLengthLong();
-        long readable = declared > maxBytes ? 0 : maxBytes + 1;
-        chain.doFilter(new CappedRequest(request, readable, maxDiscardedBytes), response);
+        long readable;
+        long discardable;
+        if (declared > maxBytes) {
+            readable = 0;
+            // what cannot be discarded whole is not read at all: the caller sees a closed connection either way
+            discardable = declared <= maxDiscardedBytes ? declared : 0;
+        } else {
+            readable = maxBytes == Long.MAX_VALUE ? maxBytes : maxBytes + 1;
+            discardable = maxDiscardedBytes;
+        }
+        chain.doFilter(new CappedRequest(request, readable, discardable), response);
     }
 
     /** The request with a body stream that ends after {@code readable} bytes. */
@@ -73,7 +110,12 @@ public class RequestBodyCap extends OncePerRequestFilter {
         public BufferedReader getReader() throws IOException {
             if (reader == null) {
                 String encoding = getCharacterEncoding();
-                Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+                Charset charset;
+                try {
+                    charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                    throw new UnsupportedEncodingException(encoding);
+                }
                 reader = new BufferedReader(new InputStreamReader(getInputStream(), charset));
             }
             return reader;
@@ -86,7 +128,7 @@ public class RequestBodyCap extends OncePerRequestFilter {
         private final ServletInputStream in;
         private final long maxDiscarded;
         private long left;
-        private boolean discarded;
+        private boolean ended;
 
         CappedInputStream(ServletInputStream in, long readable, long maxDiscarded) {
             this.in = in;
@@ -97,7 +139,7 @@ public class RequestBodyCap extends OncePerRequestFilter {
         @Override
         public int read() throws IOException {
             if (left <= 0) {
-                return discardRest();
+                return end();
             }
             int b = in.read();
             if (b != -1) {
@@ -108,8 +150,11 @@ public class RequestBodyCap extends OncePerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
             if (left <= 0) {
-                return discardRest();
+                return end();
             }
             int n = in.read(buffer, offset, (int) Math.min(length, left));
             if (n > 0) {
@@ -118,15 +163,22 @@ public class RequestBodyCap extends OncePerRequestFilter {
             return n;
         }
 
-        /** Reads what is left of the body, up to {@code maxDiscarded} bytes, into nothing; then: end of stream. */
-        private int discardRest() throws IOException {
-            if (!discarded) {
-                discarded = true;
+        /**
+         * End of stream, after reading what is left of the body (up to {@code maxDiscarded} bytes) into
+         * nothing. A caller that went away meanwhile only ends it sooner: its request is refused anyway.
+         */
+        private int end() {
+            if (!ended) {
+                ended = true;
                 byte[] sink = new byte[8 * 1024];
                 long total = 0;
-                for (int n; total < maxDiscarded
-                        && (n = in.read(sink, 0, (int) Math.min(sink.length, maxDiscarded - total))) != -1; ) {
-                    total += n;
+                try {
+                    for (int n; total < maxDiscarded
+                            && (n = in.read(sink, 0, (int) Math.min(sink.length, maxDiscarded - total))) > 0; ) {
+                        total += n;
+                    }
+                } catch (IOException callerGone) {
+                    // nothing to answer to
                 }
             }
             return -1;
@@ -139,17 +191,17 @@ public class RequestBodyCap extends OncePerRequestFilter {
 
         @Override
         public boolean isFinished() {
-            return discarded || in.isFinished();
+            return ended || in.isFinished();
         }
 
         @Override
         public boolean isReady() {
-            return left <= 0 || in.isReady();
+            return true; // blocking reads only (see setReadListener)
         }
 
         @Override
         public void setReadListener(ReadListener listener) {
-            in.setReadListener(listener);
+            throw new IllegalStateException("the capped request body supports blocking reads only");
         }
     }
 }

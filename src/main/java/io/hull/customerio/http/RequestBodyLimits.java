@@ -3,15 +3,17 @@ package io.hull.customerio.http;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.config.HullProperties;
-import org.springframework.boot.autoconfigure.web.ServerProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Map;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The body limits the HTTP routes name, and the {@link RequestBodyCap} of each endpoint that takes a body, so
- * that no request can take more memory than its limit before the route refuses it. The paths are the routes'
- * {@code platform-http} paths (routes/hull-notifications.yaml, customerio-webhooks.yaml, hull-batch.yaml).
+ * The body limits the HTTP routes name, and the {@link RequestBodyCap} that keeps every request to its
+ * endpoint's limit before the route refuses it, so that no body takes more memory than that.
  */
 @Configuration
 public class RequestBodyLimits {
@@ -28,32 +30,24 @@ public class RequestBodyLimits {
         return new RequestBodyLimit(customerIo.getWebhook().getMaxBodySize().toBytes());
     }
 
-    @Bean
-    public FilterRegistrationBean<RequestBodyCap> notificationBodyCap(RequestBodyLimit notificationBodyLimit,
-                                                                      ServerProperties server) {
-        return cap("/smart-notifier", notificationBodyLimit.maxBytes(), server);
-    }
-
-    @Bean
-    public FilterRegistrationBean<RequestBodyCap> webhookBodyCap(RequestBodyLimit webhookBodyLimit, ServerProperties server) {
-        return cap("/webhook", webhookBodyLimit.maxBytes(), server);
-    }
-
-    /** {@code /batch}: {@code hull.batch.max-request-size} (read by {@code BatchRequests}). */
-    @Bean
-    public FilterRegistrationBean<RequestBodyCap> batchBodyCap(HullProperties hull, ServerProperties server) {
-        return cap("/batch", hull.getBatch().getMaxRequestSize().toBytes(), server);
-    }
-
     /**
-     * The rest of an oversized body is discarded up to {@code server.tomcat.max-swallow-size}: Tomcat's own
-     * setting for how much of a refused upload is read and thrown away.
+     * Every request's body, read at most to its endpoint's limit (see {@link RequestBodyCap}); the paths are the
+     * routes' {@code platform-http} paths (routes/hull-notifications.yaml, customerio-webhooks.yaml,
+     * hull-batch.yaml), every other path takes no body. First in the chain, before anything can read a body.
      */
-    private static FilterRegistrationBean<RequestBodyCap> cap(String path, long maxBytes, ServerProperties server) {
-        long maxDiscarded = Math.max(0, server.getTomcat().getMaxSwallowSize().toBytes());
-        FilterRegistrationBean<RequestBodyCap> registration = new FilterRegistrationBean<>(new RequestBodyCap(maxBytes, maxDiscarded));
-        registration.addUrlPatterns(path);
-        registration.setName("requestBodyCap" + path.replace("/", "-"));
+    @Bean
+    public FilterRegistrationBean<RequestBodyCap> requestBodyCap(RequestBodyLimit notificationBodyLimit,
+                                                                 RequestBodyLimit webhookBodyLimit, HullProperties hull,
+                                                                 ConnectorProperties connector, ObjectMapper json)
+            throws IOException {
+        Map<String, Long> limits = Map.of(
+                "/smart-notifier", notificationBodyLimit.maxBytes(),
+                "/webhook", webhookBodyLimit.maxBytes(),
+                "/batch", hull.getBatch().getMaxRequestSize().toBytes()); // read by BatchRequests
+        RequestBodyCap cap = new RequestBodyCap(limits, connector.getMaxDiscardedBodySize().toBytes(), json);
+        FilterRegistrationBean<RequestBodyCap> registration = new FilterRegistrationBean<>(cap);
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 }

@@ -29,8 +29,8 @@ import org.springframework.boot.logging.structured.StructuredLoggingJsonMembersC
  * <p>
  * Why a copy: Spring Boot turns a line into bytes through an unbuffered {@code OutputStreamWriter}, one
  * character at a time, each through the encoder's lock (spring-boot#49428). The connector writes a line per
- * synced user and per webhook, and that encoding alone was ~4 % of the CPU of a user sync (docs/benchmarks.md,
- * item 7). Here the line is built as text, then encoded once.
+ * synced user and per webhook, and that encoding alone was ~4 % of the CPU of a user sync (JFR: the
+ * {@code StreamEncoder.write} samples; docs/benchmarks.md, item 7). Here the line is built as text, then encoded once.
  */
 public class LogstashLineFormatter extends JsonWriterStructuredLogFormatter<ILoggingEvent> {
 
@@ -76,6 +76,7 @@ public class LogstashLineFormatter extends JsonWriterStructuredLogFormatter<ILog
         return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.ofInstant(instant, ZoneId.systemDefault()));
     }
 
+    /** As Spring's, except that an event without a real Throwable falls back to Logback's text instead of failing. */
     private static String stackTrace(ILoggingEvent event, StackTracePrinter printer, ThrowableProxyConverter converter) {
         if (printer != null && event.getThrowableProxy() instanceof ThrowableProxy proxy) {
             return printer.printStackTraceToString(proxy.getThrowable());

@@ -2,10 +2,12 @@ package io.hull.customerio.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -16,7 +18,14 @@ class RequestBodyCapTest {
 
     private static final int LIMIT = 1000;
     private static final int MAX_DISCARDED = 100 * LIMIT;
-    private final RequestBodyCap cap = new RequestBodyCap(LIMIT, MAX_DISCARDED);
+    private final RequestBodyCap cap;
+    {
+        try {
+            cap = new RequestBodyCap(Map.of("/webhook", (long) LIMIT), MAX_DISCARDED, new ObjectMapper());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
     private final AtomicReference<byte[]> readByRoute = new AtomicReference<>();
     private final FilterChain route = (request, response) -> readByRoute.set(request.getInputStream().readAllBytes());
 
@@ -48,6 +57,50 @@ class RequestBodyCapTest {
 
         assertThat(readByRoute.get()).isEmpty();
         assertThat(request.getInputStream().read()).as("left unread on the connection").isEqualTo(-1);
+    }
+
+    @Test
+    void aBodyDeclaredLargerThanCanBeDiscardedIsNotReadAtAll() throws Exception {
+        MockHttpServletRequest request = request(body(MAX_DISCARDED + 1), true);
+
+        cap.doFilter(request, new MockHttpServletResponse(), route);
+
+        assertThat(readByRoute.get()).isEmpty();
+        assertThat(request.getInputStream().readAllBytes()).as("left unread on the connection").hasSize(MAX_DISCARDED + 1);
+    }
+
+    @Test
+    void aPathWithoutALimitOfItsOwnTakesNoBody() throws Exception {
+        MockHttpServletRequest request = request(body(LIMIT), false);
+        request.setRequestURI("/status");
+
+        cap.doFilter(request, new MockHttpServletResponse(), route);
+
+        assertThat(readByRoute.get()).as("one byte: enough to see that it is over 0").hasSize(1);
+    }
+
+    @Test
+    void aCompressedBodyIsRefusedWith415AndNotPassedOn() throws Exception {
+        MockHttpServletRequest request = request(body(10), true);
+        request.addHeader("Content-Encoding", "gzip");
+        MockHttpServletResponse response = new MockHttpServletResponse();
+
+        cap.doFilter(request, response, route);
+
+        assertThat(response.getStatus()).isEqualTo(415);
+        assertThat(response.getContentAsString()).contains("\"code\":\"unsupported_content_encoding\"");
+        assertThat(readByRoute.get()).as("the route never ran").isNull();
+    }
+
+    @Test
+    void identityEncodingIsNoEncoding() throws Exception {
+        byte[] body = body(10);
+        MockHttpServletRequest request = request(body, true);
+        request.addHeader("Content-Encoding", "identity");
+
+        cap.doFilter(request, new MockHttpServletResponse(), route);
+
+        assertThat(readByRoute.get()).isEqualTo(body);
     }
 
     @Test

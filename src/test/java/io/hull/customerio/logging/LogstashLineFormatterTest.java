@@ -76,8 +76,33 @@ class LogstashLineFormatterTest {
         assertThat(text(connector.encode(event))).startsWith("{\"@timestamp\":").endsWith("}\n");
     }
 
+    /**
+     * With the structured-logging settings an operator may set: stack-trace printing (Spring's own printer instead
+     * of Logback's converter) and the member customizer (excluded and renamed fields).
+     */
+    @Test
+    void withStackTraceAndMemberSettings() {
+        stop();
+        context.putObject(Environment.class.getName(), new MockEnvironment()
+                .withProperty("logging.structured.json.stacktrace.root", "first")
+                .withProperty("logging.structured.json.stacktrace.max-length", "300")
+                .withProperty("logging.structured.json.exclude", "@version,level_value")
+                .withProperty("logging.structured.json.rename.logger_name", "logger")
+                .withProperty("logging.structured.json.add.service", "customerio"));
+        springLogstash = encoder("logstash");
+        connector = encoder(LogstashLineFormatter.class.getName());
+        LoggingEvent event = event(Level.WARN, "webhook refused", new IllegalStateException("boom", new RuntimeException("cause")));
+        event.addKeyValuePair(new KeyValuePair("action", "incoming.event.error"));
+
+        assertSameLine(event);
+        assertThat(text(connector.encode(event))).contains("\"logger\":\"hull.connector\"", "\"service\":\"customerio\"")
+                .doesNotContain("@version");
+    }
+
     private void assertSameLine(LoggingEvent event) {
-        assertThat(text(connector.encode(event))).isEqualTo(text(springLogstash.encode(event)));
+        byte[] expected = springLogstash.encode(event);
+        byte[] actual = connector.encode(event);
+        assertThat(actual).as("%s%nshould be%n%s", text(actual), text(expected)).isEqualTo(expected);
     }
 
     private LoggingEvent event(Level level, String message, Throwable error) {
