@@ -21,14 +21,13 @@ import java.util.Map;
 final class ThrottleScenario implements Bench.Scenario {
 
     private static final Duration MEASURE = Duration.ofSeconds(20);
-    private static final Duration WARM_UP = Duration.ofSeconds(10);
     /**
-     * Enough to keep users waiting for a slot all the time, so that the rate measured is the limiter's and not the
-     * supply's: with 4 (as in the throughput runs), on a slow host (~1,700 users/s at most) the connector's work
-     * between two notifications' PUTs (parsing, the write-back, the generator signing the next) could leave a
-     * 1000/s limiter without a request waiting: 96.1 % in run 20261123-210114.
+     * Long enough for the JIT (see ThroughputScenario.WARM_UP): after 10 s, the first 1000/s case read 96.1 % and
+     * 90.2 % (runs 20261123-210114, -225858; the second with 8 notifications in parallel, so not for want of
+     * users waiting) while the cases after it read 99.6-100 %.
      */
-    private static final int PARALLEL_NOTIFICATIONS = 8;
+    private static final Duration WARM_UP = Duration.ofSeconds(60);
+    private static final int PARALLEL_NOTIFICATIONS = 4;
 
     private record Variant(String key, String description, Behaviour behaviour, boolean rateGoal) {
     }
