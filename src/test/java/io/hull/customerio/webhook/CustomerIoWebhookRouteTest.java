@@ -290,6 +290,31 @@ class CustomerIoWebhookRouteTest extends WebhookRouteTestSupport {
         assertThat(firehoseRequests()).isEmpty();
     }
 
+    /** At the limit (1 MB, customerio.webhook.max-body-size) a webhook goes through; one byte more is 413. */
+    @ParameterizedTest(name = "chunked: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void theLimitIsExact(boolean chunked) throws Exception {
+        int limit = 1024 * 1024;
+        byte[] atLimit = webhookOfSize(limit);
+        byte[] overLimit = webhookOfSize(limit + 1);
+
+        HttpResponse<String> accepted = chunked ? sendChunked(atLimit) : send(atLimit);
+        HttpResponse<String> refused = chunked ? sendChunked(overLimit) : send(overLimit);
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(json.readTree(refused.body()).path("errors").get(0).path("code").asText()).isEqualTo("payload_too_large");
+        assertThat(firehoseRequests()).hasSize(1);
+    }
+
+    /** A valid webhook of exactly {@code size} bytes (its subject padded). */
+    private static byte[] webhookOfSize(int size) {
+        int base = bytes(webhook("email", "sent", Map.of("customer_id", "c1", "subject", ""))).length;
+        byte[] body = bytes(webhook("email", "sent", Map.of("customer_id", "c1", "subject", "x".repeat(size - base))));
+        assertThat(body).hasSize(size);
+        return body;
+    }
+
     /**
      * A body declared larger than connector.max-discarded-body-size (64MB) is not read at all: 413 at once and the
      * connection closed. Without RequestBodyCap the server reads all 100 MB (into memory) before answering.

@@ -111,11 +111,22 @@ abstract class WebhookRouteTestSupport {
     }
 
     HttpResponse<String> send(byte[] body, String query, boolean signed, String contentType) {
+        return send(body, query, signed, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    /** Signed, with the token, and chunked: no Content-Length, so only the bytes received tell the size. */
+    HttpResponse<String> sendChunked(byte[] body) {
+        return send(body, "token=" + TOKEN, true, "application/json; charset=utf-8",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)));
+    }
+
+    private HttpResponse<String> send(byte[] body, String query, boolean signed, String contentType,
+                                      HttpRequest.BodyPublisher publisher) {
         String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhook" + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(publisher);
         if (signed) {
             try {
                 request.header("X-CIO-Timestamp", timestamp)
