@@ -17,6 +17,8 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -43,6 +45,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class RequestBodyCap extends OncePerRequestFilter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RequestBodyCap.class);
+
     private final Map<String, Long> maxBytesByPath;
     private final long maxDiscardedBytes;
     private final byte[] encodingRefused;
@@ -63,6 +67,9 @@ public class RequestBodyCap extends OncePerRequestFilter {
             throws ServletException, IOException {
         String encoding = request.getHeader("Content-Encoding");
         if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+            // answered here, before any route: the reason goes to the log as the routes' refusals do
+            LOG.warn("request refused: 415 unsupported_content_encoding: {} {} with Content-Encoding '{}'",
+                    request.getMethod(), request.getRequestURI(), encoding.length() > 40 ? encoding.substring(0, 40) + "…" : encoding);
             response.setStatus(415);
             response.setContentType("application/json");
             response.setHeader("Connection", "close");
@@ -178,7 +185,8 @@ public class RequestBodyCap extends OncePerRequestFilter {
                         total += n;
                     }
                 } catch (IOException callerGone) {
-                    // nothing to answer to
+                    // the route still answers 413, to nobody; the body was refused anyway
+                    LOG.debug("sender went away while the rest of an oversized body was discarded: {}", callerGone.toString());
                 }
             }
             return -1;
