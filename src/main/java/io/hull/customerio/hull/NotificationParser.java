@@ -1,19 +1,37 @@
 package io.hull.customerio.hull;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.http.RequestRejectedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
-/** Reads the raw smart-notifier body into a {@link HullNotification}, refusing what is not one (400/413). */
+/**
+ * Reads the raw smart-notifier body into a {@link HullNotification}, refusing what is not one (400/413).
+ *
+ * <p>Everything is kept as JSON except what no part of the connector reads: each message's {@code changes}
+ * and {@code account_segments}, and every field of a message's segments but {@code id} and {@code name}.
+ * Those are skipped while parsing (checked as JSON, never built into a tree): building the tree of a
+ * notification was the largest share of the connector's CPU (docs/benchmarks.md, item 7), and these parts
+ * were a large share of its nodes. A new feature that needs one of them adds it here.
+ */
 @Component("notificationParser")
 public class NotificationParser {
+
+    /** Message fields nothing reads. */
+    static final Set<String> UNREAD_MESSAGE_FIELDS = Set.of("changes", "account_segments");
+    /** What is read of a message's segment: the id (whitelist) and the name (hull_segments). */
+    static final Set<String> SEGMENT_FIELDS_READ = Set.of("id", "name");
 
     private final ObjectMapper json;
 
@@ -30,16 +48,13 @@ public class NotificationParser {
         if (body == null || body.length == 0) {
             throw RequestRejectedException.badRequest("invalid_body", "body is empty");
         }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
+        ObjectNode root;
+        try (JsonParser parser = json.createParser(body)) {
+            root = readNotification(parser);
         } catch (JsonProcessingException e) {
             throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw RequestRejectedException.badRequest("invalid_json", "body cannot be read as JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw RequestRejectedException.badRequest("invalid_body", "body must be a JSON object");
         }
         JsonNode configuration = root.get("configuration");
         if (configuration == null || !configuration.isObject()) {
@@ -62,6 +77,80 @@ public class NotificationParser {
                 configuration.path("secret").asText(null));
         return new HullNotification(root.path("notification_id").asText(null), root.path("channel").asText(null),
                 credentials, root.path("connector"), list);
+    }
+
+    /**
+     * The root object, read field by field so that {@code messages} can be read message by message. A
+     * {@code messages} that is not a list is kept as it is, for {@link #parse} to refuse.
+     */
+    private ObjectNode readNotification(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            // readTree first, so that invalid JSON is refused as such rather than as "not an object"
+            tree(parser);
+            throw RequestRejectedException.badRequest("invalid_body", "body must be a JSON object");
+        }
+        ObjectNode root = json.createObjectNode();
+        for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+            if (parser.nextToken() == JsonToken.START_ARRAY && "messages".equals(field)) {
+                root.set(field, readMessages(parser));
+            } else {
+                root.set(field, tree(parser));
+            }
+        }
+        if (parser.nextToken() != null) {
+            throw RequestRejectedException.badRequest("invalid_json", "body has more content after its JSON object");
+        }
+        return root;
+    }
+
+    /** A message that is not an object is kept as it is, for {@link #parse} to refuse. */
+    private ArrayNode readMessages(JsonParser parser) throws IOException {
+        ArrayNode messages = json.createArrayNode();
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            messages.add(token == JsonToken.START_OBJECT ? readMessage(parser) : tree(parser));
+        }
+        return messages;
+    }
+
+    private ObjectNode readMessage(JsonParser parser) throws IOException {
+        ObjectNode message = json.createObjectNode();
+        for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+            JsonToken value = parser.nextToken();
+            if (UNREAD_MESSAGE_FIELDS.contains(field)) {
+                parser.skipChildren();
+            } else if (value == JsonToken.START_ARRAY && "segments".equals(field)) {
+                message.set(field, readSegments(parser));
+            } else {
+                message.set(field, tree(parser));
+            }
+        }
+        return message;
+    }
+
+    private ArrayNode readSegments(JsonParser parser) throws IOException {
+        ArrayNode segments = json.createArrayNode();
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            if (token != JsonToken.START_OBJECT) {
+                segments.add(tree(parser));
+                continue;
+            }
+            ObjectNode segment = json.createObjectNode();
+            for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+                parser.nextToken();
+                if (SEGMENT_FIELDS_READ.contains(field)) {
+                    segment.set(field, tree(parser));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            segments.add(segment);
+        }
+        return segments;
+    }
+
+    /** The value at the parser's current token, as a tree (JSON null as a NullNode). */
+    private JsonNode tree(JsonParser parser) throws IOException {
+        return json.readTree(parser);
     }
 
     /**

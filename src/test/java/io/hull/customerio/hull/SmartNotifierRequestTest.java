@@ -98,6 +98,43 @@ class SmartNotifierRequestTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aMessageThatIsNotAnObjectIs400() throws Exception {
+        ObjectNode notification = fixtureNotification();
+        notification.withArray("messages").add("not a message");
+
+        assertBadRequest(postNotification(notification), "invalid_messages");
+    }
+
+    @Test
+    void aBodyThatIsAJsonListIs400() {
+        assertBadRequest(postNotification("[{}]".getBytes(StandardCharsets.UTF_8), NOTIFIER.sign("x")), "invalid_body");
+    }
+
+    @Test
+    void contentAfterTheNotificationIs400() throws Exception {
+        ObjectNode notification = fixtureNotification();
+        byte[] json = JSON.writeValueAsBytes(notification);
+        byte[] body = java.util.Arrays.copyOf(json, json.length + 3);
+        body[json.length] = ' ';
+        body[json.length + 1] = '{';
+        body[json.length + 2] = '}';
+
+        assertBadRequest(postNotification(body, NOTIFIER.sign(notification.path("notification_id").asText())),
+                "invalid_json");
+    }
+
+    @Test
+    void invalidJsonInsideAPartTheConnectorSkipsIs400() throws Exception {
+        // changes are never read (NotificationParser), but they are still checked as JSON
+        ObjectNode notification = fixtureNotification();
+        String text = JSON.writeValueAsString(notification).replaceFirst("\"changes\":\\{", "\"changes\":{:");
+
+        assertThat(text).contains("\"changes\":{:");
+        assertBadRequest(postNotification(text.getBytes(StandardCharsets.UTF_8),
+                NOTIFIER.sign(notification.path("notification_id").asText())), "invalid_json");
+    }
+
+    @Test
     void aBodyOverTheSizeLimitIs413() {
         byte[] body = new byte[33 * 1024 * 1024];
         java.util.Arrays.fill(body, (byte) ' ');

@@ -1,0 +1,96 @@
+package io.hull.customerio.hull;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.http.RequestRejectedException;
+import io.hull.customerio.support.TestNotifications;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the parser keeps of a notification: everything but the parts no one reads. (Refusals of bad bodies
+ * are tested over HTTP in {@link SmartNotifierRequestTest}.)
+ */
+class NotificationParserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final NotificationParser parser = new NotificationParser(JSON, new ConnectorProperties());
+
+    @Test
+    void keepsEverythingTheConnectorReads() throws Exception {
+        ObjectNode fixture = TestNotifications.fixture();
+
+        HullNotification notification = parser.parse(JSON.writeValueAsBytes(fixture));
+
+        assertThat(notification.notificationId()).isEqualTo(fixture.path("notification_id").asText());
+        assertThat(notification.channel()).isEqualTo("user:update");
+        assertThat(notification.credentials().organization()).isEqualTo(fixture.at("/configuration/organization").asText());
+        assertThat(notification.connector()).isEqualTo(fixture.path("connector"));
+        assertThat(notification.messages()).hasSameSizeAs(fixture.path("messages"));
+        for (int i = 0; i < notification.messages().size(); i++) {
+            JsonNode parsed = notification.messages().get(i);
+            JsonNode sent = fixture.path("messages").get(i);
+            assertThat(parsed.path("user")).isEqualTo(sent.path("user"));
+            assertThat(parsed.path("account")).isEqualTo(sent.path("account"));
+            assertThat(parsed.path("events")).isEqualTo(sent.path("events"));
+            assertThat(parsed.path("segments")).hasSameSizeAs(sent.path("segments"));
+            for (int s = 0; s < sent.path("segments").size(); s++) {
+                JsonNode segment = parsed.path("segments").get(s);
+                assertThat(segment.path("id")).isEqualTo(sent.path("segments").get(s).path("id"));
+                assertThat(segment.path("name")).isEqualTo(sent.path("segments").get(s).path("name"));
+            }
+        }
+    }
+
+    @Test
+    void leavesOutWhatNoOneReads() throws Exception {
+        ObjectNode fixture = TestNotifications.fixture();
+        JsonNode sent = fixture.path("messages").get(0);
+        assertThat(sent.has("changes")).isTrue();
+        assertThat(sent.path("segments").get(0).has("created_at")).isTrue();
+
+        JsonNode parsed = parser.parse(JSON.writeValueAsBytes(fixture)).messages().get(0);
+
+        assertThat(parsed.has("changes")).isFalse();
+        assertThat(parsed.has("account_segments")).isFalse();
+        assertThat(parsed.path("segments").get(0).properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("id", "name");
+    }
+
+    @Test
+    void keepsUnexpectedShapesForTheRulesToJudge() {
+        String body = """
+                {"configuration": {"organization": "o", "id": "c", "secret": "s"}, "channel": "user:update",
+                 "extra": [1, {"a": null}], "messages": [
+                   {"user": {"id": "u", "nothing": null}, "segments": [{"id": "s1", "type": "x"}, "odd", null],
+                    "account": null, "other": {"kept": true}, "changes": null}
+                 ]}
+                """;
+
+        JsonNode message = parser.parse(body.getBytes(StandardCharsets.UTF_8)).messages().get(0);
+
+        assertThat(message.path("user").has("nothing")).isTrue();
+        assertThat(message.path("user").get("nothing").isNull()).isTrue();
+        assertThat(message.get("account").isNull()).isTrue();
+        assertThat(message.path("other").path("kept").asBoolean()).isTrue();
+        assertThat(message.path("segments")).hasSize(3);
+        assertThat(message.path("segments").get(0).properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("id");
+        assertThat(message.path("segments").get(1).asText()).isEqualTo("odd");
+        assertThat(message.path("segments").get(2).isNull()).isTrue();
+    }
+
+    @Test
+    void refusesATruncatedBody() throws Exception {
+        byte[] whole = JSON.writeValueAsBytes(TestNotifications.fixture());
+        byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
+
+        assertThatThrownBy(() -> parser.parse(truncated))
+                .isInstanceOfSatisfying(RequestRejectedException.class, e -> assertThat(e.code()).isEqualTo("invalid_json"));
+    }
+}
