@@ -36,8 +36,11 @@ public class EventResults {
         }
     }
 
-    /** Events go out only after their customer made it to Customer.io (or as anonymous events). */
-    public boolean shouldSend(UserSyncTask task, @ExchangeProperty(USER_RESULT) UserSyncResult userResult) {
+    /**
+     * Events go out only after their customer made it to Customer.io (or as anonymous events). The route asks
+     * through the {@code userEventsToSend} predicate ({@link UserSyncActions}).
+     */
+    public boolean shouldSend(UserSyncTask task, UserSyncResult userResult) {
         boolean userOk = userResult.outcome() == UserSyncResult.Outcome.SUCCESS
                 || userResult.outcome() == UserSyncResult.Outcome.SKIPPED;
         return userOk && !task.sendableEvents().isEmpty();

@@ -1,28 +1,54 @@
 package io.hull.customerio.sync;
 
-import org.springframework.stereotype.Component;
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * The predicates route {@code customerio-user-sync} chooses a user's Customer.io call with.
+ * The predicates route {@code customerio-user-sync} chooses with, as Camel {@link Predicate} beans: the route
+ * names them with the {@code ref} language ({@code when: - ref: userToSkip}).
  *
- * <p>Why not {@code simple: "${body.action} == 'SKIP'"}: measured (docs/benchmarks.md, item 7), those three
- * comparisons took about 40 % of the connector's CPU. Simple compares the enum with the text by asking
- * Camel's type converter registry for a String → enum converter, a lookup Camel does not cache when it
- * misses, so every comparison scanned every converter; and {@code ${body.action}} builds a bean
- * introspection per evaluation, hashing the whole task. A bean method is bound once and called directly.
+ * <p>Why {@code ref} to a Predicate bean rather than {@code method} or {@code simple}, all measured
+ * (docs/benchmarks.md, item 7):
+ * <ul>
+ *   <li>{@code simple: "${body.action} == 'SKIP'"} asked Camel's type converter registry for a String → enum
+ *       converter on every comparison, a lookup Camel does not cache when it misses: about 40 % of the CPU;</li>
+ *   <li>{@code method: userSyncActions.isSkip} copies the whole exchange on every evaluation (Camel's
+ *       {@code BeanExpression} protects the body from the bean that way), four times per user;</li>
+ *   <li>{@code ref} looks the bean up once, when the route starts, and calls it directly.</li>
+ * </ul>
  */
-@Component("userSyncActions")
+@Configuration(proxyBeanMethods = false)
 public class UserSyncActions {
 
-    public boolean isSkip(UserSyncTask task) {
-        return task.action() == UserSyncTask.Action.SKIP;
+    @Bean
+    public Predicate userToSkip() {
+        return actionIs(UserSyncTask.Action.SKIP);
     }
 
-    public boolean isInvalid(UserSyncTask task) {
-        return task.action() == UserSyncTask.Action.INVALID;
+    @Bean
+    public Predicate userInvalid() {
+        return actionIs(UserSyncTask.Action.INVALID);
     }
 
-    public boolean isDelete(UserSyncTask task) {
-        return task.action() == UserSyncTask.Action.DELETE;
+    @Bean
+    public Predicate userToDelete() {
+        return actionIs(UserSyncTask.Action.DELETE);
+    }
+
+    /** See {@link EventResults#shouldSend}. */
+    @Bean
+    public Predicate userEventsToSend(EventResults events) {
+        return exchange -> events.shouldSend(task(exchange),
+                exchange.getProperty(EventResults.USER_RESULT, UserSyncResult.class));
+    }
+
+    private static Predicate actionIs(UserSyncTask.Action action) {
+        return exchange -> task(exchange).action() == action;
+    }
+
+    private static UserSyncTask task(Exchange exchange) {
+        return exchange.getMessage().getBody(UserSyncTask.class);
     }
 }
