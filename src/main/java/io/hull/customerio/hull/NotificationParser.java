@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.config.ConnectorProperties;
@@ -34,6 +35,8 @@ public class NotificationParser {
     static final Set<String> SEGMENT_FIELDS_READ = Set.of("id", "name");
 
     private final ObjectMapper json;
+    /** Reads one value at the parser's position; a reader, not the mapper, so its deserializer is looked up once. */
+    private final ObjectReader trees;
 
     public NotificationParser(ObjectMapper json, ConnectorProperties connector) {
         long maxBytes = connector.getMaxNotificationSize().toBytes();
@@ -42,6 +45,7 @@ public class NotificationParser {
         this.json = json.copy();
         this.json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxBytes)).build());
+        this.trees = this.json.readerFor(JsonNode.class);
     }
 
     public HullNotification parse(byte[] body) {
@@ -136,11 +140,14 @@ public class NotificationParser {
             }
             ObjectNode segment = json.createObjectNode();
             for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
-                parser.nextToken();
-                if (SEGMENT_FIELDS_READ.contains(field)) {
-                    segment.set(field, tree(parser));
-                } else {
+                JsonToken value = parser.nextToken();
+                if (!SEGMENT_FIELDS_READ.contains(field)) {
                     parser.skipChildren();
+                } else if (value == JsonToken.VALUE_STRING) {
+                    // the usual case, without a tree reader's set-up for one short string
+                    segment.put(field, parser.getText());
+                } else {
+                    segment.set(field, tree(parser));
                 }
             }
             segments.add(segment);
@@ -150,7 +157,7 @@ public class NotificationParser {
 
     /** The value at the parser's current token, as a tree (JSON null as a NullNode). */
     private JsonNode tree(JsonParser parser) throws IOException {
-        return json.readTree(parser);
+        return trees.readValue(parser);
     }
 
     /**
