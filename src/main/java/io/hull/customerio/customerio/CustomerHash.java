@@ -3,7 +3,6 @@ package io.hull.customerio.customerio;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -28,7 +27,7 @@ public class CustomerHash {
         payload.put("attributes", attributes);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.writeValueAsString(payload).getBytes(StandardCharsets.UTF_8));
+                    .digest(canonical.writeValueAsBytes(payload));
             return HexFormat.of().formatHex(digest);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot hash customer payload", e);
