@@ -60,21 +60,22 @@ public class FirehoseClient {
         });
     }
 
+    /** The request body, in Hull's batch format. */
+    record Batch(List<Call> batch, String timestamp, String sentAt) {
+    }
+
+    /** One call of a batch, with the token that says which user it is about. */
+    record Call(String type, Map<String, String> headers, Map<String, Object> body, String timestamp) {
+    }
+
     private void post(HullCredentials hull, List<FirehoseEntry> entries, Duration requestTimeout) {
         String now = Instant.now().toString();
-        List<Map<String, Object>> batch = new ArrayList<>(entries.size());
+        List<Call> calls = new ArrayList<>(entries.size());
         for (FirehoseEntry entry : entries) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("type", entry.type());
-            item.put("headers", Map.of("Hull-Access-Token", tokens.asUser(hull, entry.claims())));
-            item.put("body", entry.body());
-            item.put("timestamp", now);
-            batch.add(item);
+            calls.add(new Call(entry.type(), Map.of("Hull-Access-Token", tokens.asUser(hull, entry.claims())),
+                    entry.body(), now));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("batch", batch);
-        body.put("timestamp", now);
-        body.put("sentAt", now);
+        Batch body = new Batch(calls, now, now);
         URI url = URI.create(hull.firehoseUrl(properties.getFirehoseUrl()).toString().replaceAll("/+$", "") + "/");
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(requestTimeout)
