@@ -7,8 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +26,11 @@ import java.util.function.LongConsumer;
  */
 final class NotificationLoad {
 
-    /** What the connector answered: notifications and users sent, answers by HTTP status. */
-    record Outcome(long notifications, long users, Map<Integer, Long> answers, Duration elapsed) {
+    /**
+     * What the connector answered: notifications and users sent, answers by HTTP status; {@code builtWhileSending}:
+     * notifications that had not been {@linkplain #prepare prepared} and were built during the run.
+     */
+    record Outcome(long notifications, long users, Map<Integer, Long> answers, Duration elapsed, long builtWhileSending) {
         boolean allAnswered200() {
             return answers.keySet().stream().allMatch(status -> status == 200);
         }
@@ -37,6 +42,7 @@ final class NotificationLoad {
     private final int usersPerNotification;
     private final int parallel;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Queue<Notifications.Notification> prepared = new ConcurrentLinkedQueue<>();
 
     NotificationLoad(String connectorUrl, Notifications notifications, String siteId, int usersPerNotification, int parallel) {
         this.connectorUrl = connectorUrl;
@@ -44,6 +50,18 @@ final class NotificationLoad {
         this.siteId = siteId;
         this.usersPerNotification = usersPerNotification;
         this.parallel = parallel;
+    }
+
+    /**
+     * Builds and signs notifications now until {@code count} wait to be sent, for the next runs. The load generator
+     * shares the cores with the connector, so a measured window should cost it the sending only, as the ceiling's
+     * client only sends (it replays one prepared body). A run that outruns them builds the rest as it goes, and
+     * says so in its {@link Outcome}.
+     */
+    void prepare(int count) {
+        for (int missing = count - prepared.size(); missing > 0; missing--) {
+            prepared.add(notifications.next(siteId, usersPerNotification));
+        }
     }
 
     /** Sends for {@code duration}; notifications still on their way then are awaited but not started anew. */
@@ -61,6 +79,7 @@ final class NotificationLoad {
     /** {@code another}: asked before each notification whether to send it. */
     private Outcome run(BooleanSupplier another, LongConsumer progress) {
         LongAdder sent = new LongAdder();
+        LongAdder built = new LongAdder();
         AtomicLong answeredUsers = new AtomicLong();
         Map<Integer, LongAdder> answers = new ConcurrentHashMap<>();
         ExecutorService senders = Executors.newFixedThreadPool(parallel);
@@ -68,7 +87,11 @@ final class NotificationLoad {
         for (int i = 0; i < parallel; i++) {
             senders.execute(() -> {
                 while (another.getAsBoolean()) {
-                    Notifications.Notification notification = notifications.next(siteId, usersPerNotification);
+                    Notifications.Notification notification = prepared.poll();
+                    if (notification == null) {
+                        built.increment();
+                        notification = notifications.next(siteId, usersPerNotification);
+                    }
                     sent.increment();
                     int status = post(notification);
                     answers.computeIfAbsent(status, s -> new LongAdder()).increment();
@@ -87,7 +110,7 @@ final class NotificationLoad {
         }
         Map<Integer, Long> byStatus = new TreeMap<>();
         answers.forEach((status, count) -> byStatus.put(status, count.sum()));
-        return new Outcome(sent.sum(), sent.sum() * usersPerNotification, byStatus, Duration.ofNanos(System.nanoTime() - start));
+        return new Outcome(sent.sum(), sent.sum() * usersPerNotification, byStatus, Duration.ofNanos(System.nanoTime() - start), built.sum());
     }
 
     /** The answer's status, or -1 when there was none (connection refused, timeout). */

@@ -90,7 +90,7 @@ final class ThroughputScenario implements Bench.Scenario {
             double ceiling = ceilings.get(median);
             String item = "2. Outgoing throughput";
             bench.results.info(item, "load", Results.format("%d parallel notifications of %d fresh users (1 identify PUT each), signed;"
-                            + " %d rounds after %s warm-up, each a window of %s of the connector and one of the ceiling (in turn first);"
+                            + " notifications built and signed before each window; %d rounds after %s warm-up, each a window of %s of the connector and one of the ceiling (in turn first);"
                             + " the round with the median ratio", PARALLEL_NOTIFICATIONS, USERS_PER_NOTIFICATION, ROUNDS,
                     bench.duration(WARM_UP), bench.duration(MEASURE)));
             bench.results.info(item, "answers", runs.stream().map(r -> r.answers().toString()).collect(Collectors.joining(" ")));
@@ -142,7 +142,12 @@ final class ThroughputScenario implements Bench.Scenario {
         try (ConnectorProcess connector = bench.connector(name, jvmOptions, bench.settings(simulator))) {
             NotificationLoad load = new NotificationLoad(connector.baseUrl(), bench.notifications, SITE,
                     USERS_PER_NOTIFICATION, PARALLEL_NOTIFICATIONS);
-            load.runFor(bench.duration(WARM_UP));
+            NotificationLoad.Outcome warmUp = load.runFor(bench.duration(WARM_UP));
+            // the ratio's windows: enough notifications built and signed ahead for twice the warm-up's pace (the
+            // profile's run builds them as it goes: its 30 s would need ~1 GB of them)
+            double warmUsersPerSecond = warmUp.users() / (warmUp.elapsed().toNanos() / 1e9);
+            int perWindow = (int) Math.ceil(2 * warmUsersPerSecond * window.toNanos() / 1e9 / USERS_PER_NOTIFICATION)
+                    + PARALLEL_NOTIFICATIONS;
             if (ceiling != null) {
                 ceiling.warmUp(); // needs the PUT body the connector sends
             }
@@ -152,12 +157,19 @@ final class ThroughputScenario implements Bench.Scenario {
                 if (ceilingFirst) {
                     ceilings.add(ceiling.window());
                 }
+                if (ceiling != null) {
+                    load.prepare(perWindow);
+                }
                 simulator.reset();
                 Duration cpuBefore = connector.cpuTime();
                 Instant from = Instant.now();
                 NotificationLoad.Outcome outcome = load.runFor(window);
                 Instant to = Instant.now();
                 Duration cpu = connector.cpuTime().minus(cpuBefore);
+                if (outcome.builtWhileSending() > 0) {
+                    System.out.printf("note: %d notifications were built during the window (not prepared ahead)%n",
+                            outcome.builtWhileSending());
+                }
                 if (simulator.trackRequests() != outcome.users()) {
                     System.out.printf("note: %d users answered, %d requests at the simulator%n", outcome.users(), simulator.trackRequests());
                 }
