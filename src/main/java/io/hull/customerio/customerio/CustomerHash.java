@@ -3,6 +3,7 @@ package io.hull.customerio.customerio;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -27,7 +28,9 @@ public class CustomerHash {
         payload.put("attributes", attributes);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.writeValueAsBytes(payload));
+                    // through a String: Jackson's byte writer writes a character outside the BMP (an emoji) as two JSON
+                    // escapes where the String's UTF-8 has its 4 bytes, and that would change the hash Hull stores
+                    .digest(canonical.writeValueAsString(payload).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot hash customer payload", e);

@@ -33,6 +33,19 @@ class CustomerHashTest {
     }
 
     @Test
+    void keepsCharactersOutsideTheBmpAndLoneSurrogatesAsBefore() throws Exception {
+        // what the hash has always been: the canonical JSON as a String, then UTF-8 (an emoji as its 4 bytes,
+        // a lone surrogate as '?'), never Jackson's escapes
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("hull_segments", List.of("Launch 🚀", "broken \uD800 name"));
+
+        String canonical = "{\"attributes\":{\"hull_segments\":[\"Launch 🚀\",\"broken \uD800 name\"]},\"id\":\"x\"}";
+        String expected = HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        assertThat(hash.of("x", attributes)).isEqualTo(expected);
+    }
+
+    @Test
     void doesNotDependOnTheOrderOfAttributes() {
         Map<String, Object> one = new LinkedHashMap<>();
         one.put("a", 1);
