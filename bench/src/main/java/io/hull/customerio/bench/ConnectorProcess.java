@@ -79,6 +79,47 @@ final class ConnectorProcess implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the OS does not report the connector's CPU time"));
     }
 
+    /**
+     * CPU ticks of the JIT's compiler threads ({@code C1/C2 CompilerThre…} in /proc/pid/task/&#42;/stat), by thread id:
+     * whether a window measured the steady state or the JIT still at work. See {@link #jitCpuSince}.
+     */
+    Map<String, Long> jitTicks() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(task.getFileName().toString(), Long.parseLong(fields[11]) + Long.parseLong(fields[12])); // utime, stime
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ticks;
+    }
+
+    /**
+     * The compiler threads' CPU time since {@code before} ({@link #jitTicks}), part of {@link #cpuTime()}. At least:
+     * the JVM ends compiler threads it no longer needs, and a thread that ended during the window is not counted.
+     */
+    Duration jitCpuSince(Map<String, Long> before) {
+        long ticks = 0;
+        for (Map.Entry<String, Long> thread : jitTicks().entrySet()) {
+            ticks += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+        }
+        return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** USER_HZ: 100 on Linux for every architecture this runs on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
     /** Peak resident set size so far ({@code VmHWM} in /proc/pid/status), in KiB. */
     long peakRssKib() {
         return procStatus("VmHWM");

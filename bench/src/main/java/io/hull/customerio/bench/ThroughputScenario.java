@@ -42,10 +42,12 @@ final class ThroughputScenario implements Bench.Scenario {
     /**
      * The connector's JIT needs long on 2 shared cores: 90 s in, its compiler threads still used a third as much
      * CPU as the split's workers (JFR, jdk.ThreadCPULoad). After 45 s the windows still rose (1,429 → 1,849
-     * users/s, run 20261123-225858); after 120 s they read 2,459-2,692 (run -231329). A connector runs for days:
-     * the steady state is what counts.
+     * users/s, run 20261123-225858); after 120 s they read 2,459-2,692 (run -231329), but the C2 compiler thread
+     * still used 12-16 % of a core through minutes 2 to 4.5 (JFR, run 20261124-004312). After 240 s the compiler
+     * threads used 0.00-0.09 cores in the windows (measured in every run since: "the JIT's compiler threads").
+     * A connector runs for days: the steady state is what counts.
      */
-    private static final Duration WARM_UP = Duration.ofSeconds(120);
+    private static final Duration WARM_UP = Duration.ofSeconds(240);
     private static final Duration CEILING_WARM_UP = Duration.ofSeconds(15);
     /**
      * Ten rounds of a connector window and a ceiling window, the median ratio reported: this VM's CPU is shared and
@@ -59,7 +61,7 @@ final class ThroughputScenario implements Bench.Scenario {
     private static final Duration PROFILE = Duration.ofSeconds(30);
 
     /** One measured connector run. */
-    record Run(long users, Duration elapsed, Duration cpu, int maxInFlight, Map<Integer, Long> answers,
+    record Run(long users, Duration elapsed, Duration cpu, Duration jitCpu, int maxInFlight, Map<Integer, Long> answers,
                Instant from, Instant to) {
         double usersPerSecond() {
             return users / (elapsed.toNanos() / 1e9);
@@ -67,6 +69,11 @@ final class ThroughputScenario implements Bench.Scenario {
 
         double cpuMicrosPerUser() {
             return cpu.toNanos() / 1e3 / users;
+        }
+
+        /** Cores the JIT's compiler threads used during the window (0.02 = 2 % of one core). */
+        double jitCores() {
+            return (double) jitCpu.toNanos() / elapsed.toNanos();
         }
     }
 
@@ -108,6 +115,9 @@ final class ThroughputScenario implements Bench.Scenario {
                     run.usersPerSecond() >= ceiling / 2 && all200);
             bench.results.info(item, "connector CPU time per synced user (user + system, whole process)",
                     Results.format("%.0f µs (windows: %s)", run.cpuMicrosPerUser(), windows(runs, Run::cpuMicrosPerUser)));
+            bench.results.info(item, "the JIT's compiler threads during the windows (part of the CPU above)",
+                    Results.format("%.2f cores (windows: %s)", run.jitCores(),
+                            runs.stream().map(r -> Results.format("%.2f", r.jitCores())).collect(Collectors.joining(", "))));
             bench.results.detail(name(), "runs", runs);
             bench.results.detail(name(), "ceilingRequestsPerSecond", ceilings);
 
@@ -142,12 +152,11 @@ final class ThroughputScenario implements Bench.Scenario {
         try (ConnectorProcess connector = bench.connector(name, jvmOptions, bench.settings(simulator))) {
             NotificationLoad load = new NotificationLoad(connector.baseUrl(), bench.notifications, SITE,
                     USERS_PER_NOTIFICATION, PARALLEL_NOTIFICATIONS);
-            NotificationLoad.Outcome warmUp = load.runFor(bench.duration(WARM_UP));
-            // the ratio's windows: enough notifications built and signed ahead for twice the warm-up's pace (the
-            // profile's run builds them as it goes: its 30 s would need ~1 GB of them)
-            double warmUsersPerSecond = warmUp.users() / (warmUp.elapsed().toNanos() / 1e9);
-            int perWindow = (int) Math.ceil(2 * warmUsersPerSecond * window.toNanos() / 1e9 / USERS_PER_NOTIFICATION)
-                    + PARALLEL_NOTIFICATIONS;
+            load.runFor(bench.duration(WARM_UP).minus(window));
+            NotificationLoad.Outcome warmedUp = load.runFor(window);
+            // The ratio's windows send notifications built and signed ahead: for half again the pace of the last
+            // window so far (the profile's run builds them as it goes: its 30 s would need ~1 GB of them).
+            int perWindow = notificationsFor(warmedUp, window);
             if (ceiling != null) {
                 ceiling.warmUp(); // needs the PUT body the connector sends
             }
@@ -162,10 +171,12 @@ final class ThroughputScenario implements Bench.Scenario {
                 }
                 simulator.reset();
                 Duration cpuBefore = connector.cpuTime();
+                Map<String, Long> jitBefore = connector.jitTicks();
                 Instant from = Instant.now();
                 NotificationLoad.Outcome outcome = load.runFor(window);
                 Instant to = Instant.now();
                 Duration cpu = connector.cpuTime().minus(cpuBefore);
+                Duration jit = connector.jitCpuSince(jitBefore);
                 if (outcome.builtWhileSending() > 0) {
                     System.out.printf("note: %d notifications were built during the window (not prepared ahead)%n",
                             outcome.builtWhileSending());
@@ -173,9 +184,10 @@ final class ThroughputScenario implements Bench.Scenario {
                 if (simulator.trackRequests() != outcome.users()) {
                     System.out.printf("note: %d users answered, %d requests at the simulator%n", outcome.users(), simulator.trackRequests());
                 }
-                Run run = new Run(simulator.trackRequests(), outcome.elapsed(), cpu, simulator.maxInFlight(), outcome.answers(), from, to);
-                System.out.printf("%s: %.0f users/s, %.0f µs CPU per user, max %d in flight, answers %s%n",
-                        name, run.usersPerSecond(), run.cpuMicrosPerUser(), run.maxInFlight(), run.answers());
+                perWindow = Math.max(perWindow, notificationsFor(outcome, window));
+                Run run = new Run(simulator.trackRequests(), outcome.elapsed(), cpu, jit, simulator.maxInFlight(), outcome.answers(), from, to);
+                System.out.printf("%s: %.0f users/s, %.0f µs CPU per user, JIT %.2f cores, max %d in flight, answers %s%n",
+                        name, run.usersPerSecond(), run.cpuMicrosPerUser(), run.jitCores(), run.maxInFlight(), run.answers());
                 runs.add(run);
                 if (ceiling != null && !ceilingFirst) {
                     ceilings.add(ceiling.window());
@@ -183,6 +195,12 @@ final class ThroughputScenario implements Bench.Scenario {
             }
             return runs;
         }
+    }
+
+    /** Notifications for a window of {@code window} at half again the pace of {@code last}. */
+    private static int notificationsFor(NotificationLoad.Outcome last, Duration window) {
+        double usersPerSecond = last.users() / (last.elapsed().toNanos() / 1e9);
+        return (int) Math.ceil(1.5 * usersPerSecond * window.toNanos() / 1e9 / USERS_PER_NOTIFICATION) + PARALLEL_NOTIFICATIONS;
     }
 
     /** A bare JDK HttpClient: {@code inFlight} threads each sending the connector's PUT in a loop. */
