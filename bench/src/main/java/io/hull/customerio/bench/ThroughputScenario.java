@@ -43,8 +43,9 @@ final class ThroughputScenario implements Bench.Scenario {
      * The connector's JIT needs long on 2 shared cores: 90 s in, its compiler threads still used a third as much
      * CPU as the split's workers (JFR, jdk.ThreadCPULoad). After 45 s the windows still rose (1,429 → 1,849
      * users/s, run 20261123-225858); after 120 s they read 2,459-2,692 (run -231329), but the C2 compiler thread
-     * still used 12-16 % of a core through minutes 2 to 4.5 (JFR, run 20261124-004312). After 240 s the compiler
-     * threads used 0.00-0.09 cores in the windows (measured in every run since: "the JIT's compiler threads").
+     * stayed busy (10-16 % in JFR's thread CPU load) until about 2.5 minutes after the start, and fell to 1-4 % only
+     * after 4 minutes (the profiles of runs 20261124-005418 and -014508). After 240 s the compiler threads used
+     * 0.00-0.12 cores in the windows (measured in every run since: "the JIT's compiler threads").
      * A connector runs for days: the steady state is what counts.
      */
     private static final Duration WARM_UP = Duration.ofSeconds(240);
