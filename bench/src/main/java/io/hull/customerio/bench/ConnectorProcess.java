@@ -38,7 +38,8 @@ final class ConnectorProcess implements AutoCloseable {
 
     /**
      * Starts the connector and returns once it is ready ({@code /actuator/health/readiness} answers 200).
-     * {@code settings} become {@code --key=value} arguments; the output goes to {@code log}.
+     * {@code settings} become {@code --key=value} arguments; the output goes to {@code log}. A JVM option written
+     * {@code NAME=value} in capitals (say {@code MALLOC_ARENA_MAX=2}) goes to the connector's environment instead.
      */
     static ConnectorProcess start(List<String> jvmOptions, Map<String, String> settings, Path log) {
         if (!Files.isRegularFile(JAR)) {
@@ -47,7 +48,14 @@ final class ConnectorProcess implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (String option : jvmOptions) {
+            if (option.matches("[A-Z_][A-Z0-9_]*=.*")) {
+                environment.put(option.substring(0, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
+            } else {
+                command.add(option);
+            }
+        }
         command.add("-jar");
         command.add(JAR.toString());
         Map<String, String> all = new LinkedHashMap<>(settings);
@@ -55,8 +63,9 @@ final class ConnectorProcess implements AutoCloseable {
         all.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             ConnectorProcess connector = new ConnectorProcess(process, port, log);
             connector.awaitReady();
             return connector;

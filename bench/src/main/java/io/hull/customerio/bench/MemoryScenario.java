@@ -36,17 +36,24 @@ final class MemoryScenario implements Bench.Scenario {
         return List.of(List.of("-Xmx256m"), shipped);
     }
 
-    /** The Dockerfile's JDK_JAVA_OPTIONS ({@code -Xmx256m} given as well makes its MaxRAMPercentage moot). */
+    /**
+     * The Dockerfile's JDK_JAVA_OPTIONS ({@code -Xmx256m} given as well makes its MaxRAMPercentage moot), and its
+     * MALLOC_ARENA_MAX as {@code MALLOC_ARENA_MAX=n}, which {@link ConnectorProcess} puts in the environment.
+     */
     static List<String> imageJvmOptions() {
         try {
-            List<String> options = Files.readAllLines(DOCKERFILE).stream()
+            List<String> lines = Files.readAllLines(DOCKERFILE);
+            List<String> options = new ArrayList<>(lines.stream()
                     .filter(line -> line.startsWith("ENV JDK_JAVA_OPTIONS="))
                     .map(line -> line.substring("ENV JDK_JAVA_OPTIONS=".length()).replace("\"", "").trim())
                     .flatMap(value -> Arrays.stream(value.split("\\s+")))
-                    .toList();
+                    .toList());
             if (options.isEmpty()) {
                 throw new IllegalStateException("no ENV JDK_JAVA_OPTIONS= line in " + DOCKERFILE.toAbsolutePath());
             }
+            lines.stream().filter(line -> line.startsWith("ENV MALLOC_ARENA_MAX="))
+                    .map(line -> line.substring("ENV ".length()).replace("\"", "").trim())
+                    .forEach(options::add);
             return options;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
