@@ -23,8 +23,13 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
 # the serial collector and a small initial heap that grows as needed, which is what the JVM picks by itself in a
 # container with one CPU or under 1792 MB, but not on a bigger host: there it takes G1 (~50 MB of its own next to
 # a 256 MB heap) and commits 1/64 of the host's memory as initial heap. Syncing 100,000 users with a 256 MB heap
-# these options peaked at 378 MB RSS, the JVM's choice on a 2-CPU 24 GB host at 502 MB (docs/benchmarks.md).
+# these options peaked at 378-415 MB RSS (384-396 MB with MALLOC_ARENA_MAX below), the JVM's choice on a 2-CPU
+# 24 GB host at 471-526 MB (docs/benchmarks.md).
 # The heap is at most 60 % of the container's memory: the JVM needs ~120 MB beyond its heap.
 ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -Xms32m -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
+# At most 2 glibc malloc arenas instead of 8 per CPU: the JIT compiler's working memory (malloc'ed, freed after
+# each large compilation) then stays in fewer arenas: with the options above, 100,000 users peaked at 384-396 MB
+# of RSS instead of 392-415 MB (docs/benchmarks.md item 5). The JVM's heap and thread stacks are not malloc'ed.
+ENV MALLOC_ARENA_MAX=2
 # The working directory is /app: Spring Boot reads ./application.yaml, Camel loads ./routes/*.yaml.
 ENTRYPOINT ["java", "-jar", "/app/connector.jar"]
