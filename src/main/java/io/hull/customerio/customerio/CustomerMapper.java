@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 @Component("customerMapper")
 public class CustomerMapper {
 
-    private static final String ACCOUNT_PREFIX = "account.";
+    /** A synchronized attribute with this prefix is read from the account, not the user. */
+    public static final String ACCOUNT_PREFIX = "account.";
     /** An ISO-8601 date, with or without a time and an offset. */
     private static final Pattern ISO_DATE_TIME = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(T.*)?$");
 

@@ -16,16 +16,23 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads the raw smart-notifier body into a {@link HullNotification}, refusing what is not one (400/413).
  *
  * <p>Everything is kept as JSON except what no part of the connector reads: each message's {@code changes}
- * and {@code account_segments}, and every field of a message's segments but {@code id} and {@code name}.
+ * and {@code account_segments}, every field of a message's segments but {@code id} and {@code name}, and
+ * every field of a user that no rule reads under the notification's settings ({@link UserFieldSelection}).
  * Those are skipped while parsing (checked as JSON, never built into a tree): building the tree of a
  * notification was the largest share of the connector's CPU (docs/benchmarks.md, item 7), and these parts
- * were a large share of its nodes. A new feature that needs one of them adds it here.
+ * were most of its nodes. A new feature that needs one of them adds it here (or, for a user field, to
+ * the selection).
+ *
+ * <p>The users can only be trimmed when the {@code connector} object (the settings) comes before
+ * {@code messages}, as it does in Hull's notifications; otherwise they are kept whole. A second
+ * {@code connector} after the messages (the last one counts) has the body read again, users whole.
  */
 @Component("notificationParser")
 public class NotificationParser {
@@ -34,12 +41,16 @@ public class NotificationParser {
     static final Set<String> UNREAD_MESSAGE_FIELDS = Set.of("changes", "account_segments");
     /** What is read of a message's segment: the id (whitelist) and the name (hull_segments). */
     static final Set<String> SEGMENT_FIELDS_READ = Set.of("id", "name");
+    /** No selection: users are kept whole. */
+    private static final Predicate<String> ALL_FIELDS = field -> true;
 
     private final ObjectMapper json;
+    private final UserFieldSelection userFields;
     /** Reads one value at the parser's position; a reader, not the mapper, so its deserializer is looked up once. */
     private final ObjectReader trees;
 
-    public NotificationParser(ObjectMapper json, ConnectorProperties connector) {
+    public NotificationParser(ObjectMapper json, ConnectorProperties connector, UserFieldSelection userFields) {
+        this.userFields = userFields;
         long maxBytes = connector.getMaxNotificationSize().toBytes();
         // Jackson refuses strings over 20 M characters by default; a notification may legitimately
         // hold one as long as the body limit allows.
@@ -56,8 +67,11 @@ public class NotificationParser {
             throw RequestRejectedException.badRequest("invalid_body", "body is empty");
         }
         ObjectNode root;
-        try (JsonParser parser = json.createParser(body)) {
-            root = readNotification(parser);
+        try {
+            root = read(body, true);
+            if (root == null) {
+                root = read(body, false);
+            }
         } catch (JsonProcessingException e) {
             throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -86,22 +100,39 @@ public class NotificationParser {
                 credentials, root.path("connector"), list);
     }
 
+    /** The root object; {@code null} when users were trimmed for settings that a later {@code connector} replaced. */
+    private ObjectNode read(byte[] body, boolean trimUsers) throws IOException {
+        try (JsonParser parser = json.createParser(body)) {
+            return readNotification(parser, trimUsers);
+        }
+    }
+
     /**
      * The root object, read field by field so that {@code messages} can be read message by message. A
      * {@code messages} that is not a list is kept as it is, for {@link #parse} to refuse.
      */
-    private ObjectNode readNotification(JsonParser parser) throws IOException {
+    private ObjectNode readNotification(JsonParser parser, boolean trimUsers) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             // readTree first, so that invalid JSON is refused as such rather than as "not an object"
             tree(parser);
             throw RequestRejectedException.badRequest("invalid_body", "body must be a JSON object");
         }
         ObjectNode root = json.createObjectNode();
+        Predicate<String> userFieldsRead = ALL_FIELDS;
+        boolean usersTrimmed = false;
         for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
             if (parser.nextToken() == JsonToken.START_ARRAY && "messages".equals(field)) {
-                root.set(field, readMessages(parser));
+                root.set(field, readMessages(parser, userFieldsRead));
+                usersTrimmed |= userFieldsRead != ALL_FIELDS;
             } else {
-                root.set(field, tree(parser));
+                JsonNode value = tree(parser);
+                root.set(field, value);
+                if ("connector".equals(field)) {
+                    if (usersTrimmed) {
+                        return null;
+                    }
+                    userFieldsRead = trimUsers ? userFields.fieldsRead(value) : ALL_FIELDS;
+                }
             }
         }
         if (parser.nextToken() != null) {
@@ -111,15 +142,15 @@ public class NotificationParser {
     }
 
     /** A message that is not an object is kept as it is, for {@link #parse} to refuse. */
-    private ArrayNode readMessages(JsonParser parser) throws IOException {
+    private ArrayNode readMessages(JsonParser parser, Predicate<String> userFieldsRead) throws IOException {
         ArrayNode messages = json.createArrayNode();
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-            messages.add(token == JsonToken.START_OBJECT ? readMessage(parser) : tree(parser));
+            messages.add(token == JsonToken.START_OBJECT ? readMessage(parser, userFieldsRead) : tree(parser));
         }
         return messages;
     }
 
-    private ObjectNode readMessage(JsonParser parser) throws IOException {
+    private ObjectNode readMessage(JsonParser parser, Predicate<String> userFieldsRead) throws IOException {
         ObjectNode message = json.createObjectNode();
         for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
             JsonToken value = parser.nextToken();
@@ -127,6 +158,8 @@ public class NotificationParser {
                 parser.skipChildren();
             } else if (value == JsonToken.START_ARRAY && "segments".equals(field)) {
                 message.set(field, readSegments(parser));
+            } else if (value == JsonToken.START_OBJECT && "user".equals(field) && userFieldsRead != ALL_FIELDS) {
+                message.set(field, readUser(parser, userFieldsRead));
             } else {
                 message.set(field, tree(parser));
             }
@@ -156,6 +189,22 @@ public class NotificationParser {
             segments.add(segment);
         }
         return segments;
+    }
+
+    /** The fields of a user that are read; a string without a tree reader's set-up, as for segments. */
+    private ObjectNode readUser(JsonParser parser, Predicate<String> fieldsRead) throws IOException {
+        ObjectNode user = json.createObjectNode();
+        for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+            JsonToken value = parser.nextToken();
+            if (!fieldsRead.test(field)) {
+                parser.skipChildren();
+            } else if (value == JsonToken.VALUE_STRING) {
+                user.put(field, parser.getText());
+            } else {
+                user.set(field, tree(parser));
+            }
+        }
+        return user;
     }
 
     /** The value at the parser's current token, as a tree (JSON null as a NullNode). */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.http.RequestRejectedException;
 import io.hull.customerio.support.TestNotifications;
+import io.hull.customerio.sync.UserFieldsRead;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class NotificationParserTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final NotificationParser parser = new NotificationParser(JSON, new ConnectorProperties());
+    private final ConnectorProperties connector = new ConnectorProperties();
+    private final NotificationParser parser = new NotificationParser(JSON, connector, new UserFieldsRead(connector));
 
     @Test
     void keepsEverythingTheConnectorReads() throws Exception {
@@ -35,7 +37,9 @@ class NotificationParserTest {
         for (int i = 0; i < notification.messages().size(); i++) {
             JsonNode parsed = notification.messages().get(i);
             JsonNode sent = fixture.path("messages").get(i);
-            assertThat(parsed.path("user")).isEqualTo(sent.path("user"));
+            ObjectNode userFieldsRead = sent.path("user").deepCopy();
+            userFieldsRead.retain("id", "email", "external_id", "anonymous_ids", "created_at", "indexed_at");
+            assertThat(parsed.path("user")).isEqualTo(userFieldsRead);
             assertThat(parsed.path("account")).isEqualTo(sent.path("account"));
             assertThat(parsed.path("events")).isEqualTo(sent.path("events"));
             assertThat(parsed.path("segments")).hasSameSizeAs(sent.path("segments"));
@@ -92,5 +96,45 @@ class NotificationParserTest {
 
         assertThatThrownBy(() -> parser.parse(truncated))
                 .isInstanceOfSatisfying(RequestRejectedException.class, e -> assertThat(e.code()).isEqualTo("invalid_json"));
+    }
+
+    @Test
+    void leavesOutTheUserFieldsNoRuleReadsUnderTheNotificationsSettings() throws Exception {
+        ObjectNode fixture = TestNotifications.fixture();
+        ((ObjectNode) fixture.at("/connector/private_settings")).putArray("synchronized_attributes").add("first_name");
+        ((ObjectNode) fixture.at("/messages/0/user")).put("traits_customerio/hash", "h");
+
+        JsonNode user = parser.parse(JSON.writeValueAsBytes(fixture)).messages().get(0).path("user");
+
+        assertThat(user.properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder(
+                "id", "email", "external_id", "anonymous_ids", "created_at", "indexed_at", "first_name", "traits_customerio/hash");
+        assertThat(user.path("first_name").asText()).isEqualTo("Sven");
+        assertThat(user.path("anonymous_ids")).isEqualTo(fixture.at("/messages/0/user/anonymous_ids"));
+    }
+
+    @Test
+    void keepsUsersWholeWhenTheSettingsComeAfterTheMessages() throws Exception {
+        ObjectNode fixture = TestNotifications.fixture();
+        JsonNode connectorObject = fixture.remove("connector");
+        fixture.set("connector", connectorObject);
+
+        HullNotification notification = parser.parse(JSON.writeValueAsBytes(fixture));
+
+        assertThat(notification.messages().get(0).path("user")).isEqualTo(fixture.at("/messages/0/user"));
+        assertThat(notification.connector()).isEqualTo(connectorObject);
+    }
+
+    @Test
+    void aSecondConnectorAfterTheMessagesHasTheUsersReadWhole() throws Exception {
+        ObjectNode fixture = TestNotifications.fixture();
+        String json = JSON.writeValueAsString(fixture);
+        String later = "\"connector\": {\"private_settings\": {\"synchronized_attributes\": [\"first_name\"]}}";
+        byte[] body = (json.substring(0, json.lastIndexOf('}')) + ", " + later + "}").getBytes(StandardCharsets.UTF_8);
+
+        HullNotification notification = parser.parse(body);
+
+        // the last connector counts, as for any JSON field, and its settings read first_name
+        assertThat(notification.privateSettings().path("synchronized_attributes").get(0).asText()).isEqualTo("first_name");
+        assertThat(notification.messages().get(0).path("user")).isEqualTo(fixture.at("/messages/0/user"));
     }
 }
