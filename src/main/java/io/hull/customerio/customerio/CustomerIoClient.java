@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.sync.UserSyncTask;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -21,14 +18,34 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ExchangeProperty;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.ParseException;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The Customer.io Track API v1 calls the connector makes. Plain JDK HTTP client: exact control of
- * the path encoding, timeouts on every call, and no Camel header can leak into a request.
+ * The Customer.io Track API v1 calls the connector makes. A plain HTTP client, not a Camel endpoint:
+ * exact control of the path encoding, timeouts on every call, and no Camel header can leak into a request.
  * Errors never carry the API key.
+ *
+ * <p>Apache's classic (blocking) client, which does the whole call on the calling thread; the JDK's
+ * HttpClient, used before, hands every response through a selector thread and a worker thread of its own,
+ * and on 2 cores that cost twice the CPU per request: this is the call made for every user synced
+ * (docs/benchmarks.md, item 7). Its own retries, redirects and cookies are off: this class retries, within
+ * the site's rate limit and the notification's deadline.
  *
  * <p>Every request, retries included, first takes a slot of its site's {@link SiteRateLimiter}.
  * 429, 5xx, timeouts and refused connections are retried with exponential backoff and jitter; a
@@ -48,8 +65,14 @@ public class CustomerIoClient {
     private static final Duration MIN_ATTEMPT_TIME = Duration.ofMillis(50);
 
     private static final Logger LOG = LoggerFactory.getLogger(CustomerIoClient.class);
+    /**
+     * Connections kept per Customer.io host. The calling threads (the user split's pool, Kafka consumers) bound
+     * how many calls are in flight; the pool must not be the bound (Apache's default is 5 per host).
+     */
+    private static final int MAX_CONNECTIONS = 200;
+    private static final ContentType JSON = ContentType.create("application/json");
 
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final ObjectMapper json;
     private final CustomerIoProperties properties;
     private final SiteRateLimiter rateLimiter;
@@ -63,7 +86,28 @@ public class CustomerIoClient {
         this.rateLimiter = rateLimiter;
         this.meters = meters;
         this.trackUrl = properties.getTrackUrl().replaceAll("/+$", "");
-        this.http = HttpClient.newBuilder().connectTimeout(properties.getConnectTimeout()).build();
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(properties.getConnectTimeout()))
+                                // a connection idle for a second is checked before it is used again: Customer.io
+                                // (or a proxy) may have closed it, and a request on it would fail for nothing
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                                .build())
+                        .build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .build();
+    }
+
+    @PreDestroy
+    public void close() throws IOException {
+        http.close();
     }
 
     /** A new deadline for one notification's calls: {@code customerio.retry.max-elapsed} from now. */
@@ -155,36 +199,41 @@ public class CustomerIoClient {
         if (timeout.compareTo(properties.getRequestTimeout()) > 0) {
             timeout = properties.getRequestTimeout();
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(trackUrl + path))
-                .timeout(timeout)
-                .header("Authorization", credentials.authorization())
-                .header("Accept", "application/json");
+        ClassicRequestBuilder builder = ClassicRequestBuilder.create(method)
+                .setUri(trackUrl + path)
+                .addHeader("Authorization", credentials.authorization())
+                .addHeader("Accept", "application/json");
         if (payload != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(payload));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
+            builder.setEntity(payload, JSON);
         }
-        HttpResponse<String> response;
+        HttpClientContext context = HttpClientContext.create();
+        // the time for the answer to come (Apache: between two reads of it; Customer.io's answers are one read)
+        context.setRequestConfig(RequestConfig.custom()
+                .setResponseTimeout(Timeout.of(timeout))
+                .setConnectionRequestTimeout(Timeout.of(timeout))
+                .build());
+        Response response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.execute(builder.build(), context, Response::of);
         } catch (IOException e) {
-            // timeouts (HttpTimeoutException), refused and reset connections
+            if (Thread.currentThread().isInterrupted()) {
+                // stopping: Apache's client answers an interrupt with an IOException; not a failure to retry
+                throw new CustomerIoUnavailableException(call + " was interrupted", e);
+            }
+            // timeouts (SocketTimeoutException), refused and reset connections, a connection closed without an answer
             countCall(method, path, "unreachable");
             String detail = call + " failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
             return new Failure(detail, e, Optional.empty(), e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CustomerIoUnavailableException(call + " was interrupted", e);
         }
-        int status = response.statusCode();
+        int status = response.status();
         countCall(method, path, (status / 100) + "xx");
         if (status >= 200 && status < 300) {
             return null;
         }
         String detail = call + " answered " + status + errorBody(response.body(), credentials);
         if (status == 429 || status >= 500) {
-            return new Failure(detail, null, retryAfter(response), String.valueOf(status));
+            return new Failure(detail, null, response.retryAfter().flatMap(CustomerIoClient::parseRetryAfter),
+                    String.valueOf(status));
         }
         throw new CustomerIoRejectedException(status, detail);
     }
@@ -211,11 +260,16 @@ public class CustomerIoClient {
         return Duration.ofMillis(exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1));
     }
 
-    /** {@code Retry-After} as delay-seconds or an HTTP date; absent or unreadable → empty. */
-    static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(CustomerIoClient::parseRetryAfter);
+    /** What is kept of an answer: read whole before the connection goes back to the pool. */
+    private record Response(int status, String body, Optional<String> retryAfter) {
+        static Response of(ClassicHttpResponse response) throws IOException, ParseException {
+            String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+            Header retryAfter = response.getFirstHeader("Retry-After");
+            return new Response(response.getCode(), body, Optional.ofNullable(retryAfter).map(Header::getValue));
+        }
     }
 
+    /** {@code Retry-After} as delay-seconds or an HTTP date; unreadable → empty. */
     static Optional<Duration> parseRetryAfter(String value) {
         String text = value.trim();
         try {

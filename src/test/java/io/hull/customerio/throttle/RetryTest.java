@@ -38,6 +38,20 @@ class RetryTest extends ThrottledConnectorTestSupport {
     }
 
     @Test
+    void anAnswerLaterThanTheRequestTimeoutIsRetried() {
+        // customerio.request-timeout is 2 s in the tests: the first PUT is given up, the second answered
+        failFirstPut(aResponse().withStatus(200).withBody("{}").withFixedDelay(3_000));
+
+        long start = System.nanoTime();
+        HttpResponse<String> answer = postNotification(notificationFor("retry-slow", 1));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(arrivals("retry-slow")).hasSize(2);
+        assertThat(tookMillis).as("the first attempt waited the whole request timeout").isGreaterThanOrEqualTo(2_000L);
+    }
+
+    @Test
     void retryAfterPausesTheWholeSite() {
         failFirstPut(aResponse().withStatus(429).withHeader("Retry-After", "1"));
 
