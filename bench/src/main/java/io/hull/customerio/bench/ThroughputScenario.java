@@ -21,13 +21,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.classic.methods.HttpPut;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
  * Item 2: users synced per second through {@code /smart-notifier} with the throttle effectively off
  * ({@code customerio.rate-limit=1000000}), next to the machine's ceiling measured in the same run: a bare
  * JDK {@link HttpClient} sending the same PUTs (the body the connector sent, fresh ids) to the same
- * simulator with as many requests in flight as the connector can have ({@link #IN_FLIGHT}). Then the same connector run again
- * under JFR for the profile (item 7).
+ * simulator with as many requests in flight as the connector can have ({@link #IN_FLIGHT}). Since the connector
+ * calls Customer.io with Apache's classic client, which costs half the CPU per request of the JDK's here, a
+ * second ceiling with that client is measured in every round too, and the ratio to it reported next to the
+ * issue's. Then the same connector run again under JFR for the profile (item 7).
  */
 final class ThroughputScenario implements Bench.Scenario {
 
@@ -87,9 +96,11 @@ final class ThroughputScenario implements Bench.Scenario {
     public void run(Bench bench) throws Exception {
         try (CustomerIoSimulator simulator = CustomerIoSimulator.start()) {
             simulator.recording(false);
-            Ceiling ceilingClient = new Ceiling(bench, simulator, IN_FLIGHT);
-            List<Double> ceilings = new ArrayList<>();
-            List<Run> runs = measure(bench, simulator, "throughput", List.of(), ROUNDS, bench.duration(MEASURE), ceilingClient, ceilings);
+            Ceiling jdkCeiling = new Ceiling(bench, simulator, IN_FLIGHT, "ceiling (JDK HttpClient)", jdkClient());
+            Ceiling apacheCeiling = new Ceiling(bench, simulator, IN_FLIGHT, "ceiling (Apache classic)", apacheClient());
+            List<Run> runs = measure(bench, simulator, "throughput", List.of(), ROUNDS, bench.duration(MEASURE),
+                    List.of(jdkCeiling, apacheCeiling));
+            List<Double> ceilings = jdkCeiling.windows;
             // the round with the median ratio: connector and ceiling of the same round ran one right after the other
             int median = java.util.stream.IntStream.range(0, runs.size()).boxed()
                     .sorted(Comparator.comparingDouble(i -> runs.get(i).usersPerSecond() / ceilings.get(i)))
@@ -105,7 +116,16 @@ final class ThroughputScenario implements Bench.Scenario {
             bench.results.info(item, "requests in flight at the simulator (max)", String.valueOf(run.maxInFlight()));
             bench.results.info(item, "ceiling: bare JDK HttpClient, same PUTs, same simulator, " + IN_FLIGHT + " in flight",
                     Results.format("%.0f requests/s (windows: %s; requests that failed, left out: %d)", ceiling,
-                            windows(ceilings, c -> c), ceilingClient.failed()));
+                            windows(ceilings, c -> c), jdkCeiling.failed()));
+            List<Double> apacheRatios = java.util.stream.IntStream.range(0, runs.size())
+                    .mapToObj(i -> runs.get(i).usersPerSecond() / apacheCeiling.windows.get(i)).toList();
+            bench.results.info(item, "second ceiling: bare Apache HttpClient 5 classic (the connector's client), same PUTs, "
+                            + IN_FLIGHT + " in flight",
+                    Results.format("%.0f requests/s in the median round; the connector at %.0f %% of it (median of the rounds' ratios: %s;"
+                                    + " windows: %s; requests that failed, left out: %d)", apacheCeiling.windows.get(median),
+                            100 * apacheRatios.stream().sorted().toList().get(apacheRatios.size() / 2),
+                            apacheRatios.stream().map(r -> Results.format("%.0f %%", 100 * r)).collect(Collectors.joining(", ")),
+                            windows(apacheCeiling.windows, c -> c), apacheCeiling.failed()));
             boolean all200 = runs.stream().allMatch(r -> r.answers().keySet().equals(Set.of(200)));
             bench.results.row(item, "connector: users synced per second", "≥ 50 % of the ceiling",
                     Results.format("%.0f users/s = %.0f %% of the ceiling (windows: %s; ratios: %s)", run.usersPerSecond(),
@@ -121,6 +141,7 @@ final class ThroughputScenario implements Bench.Scenario {
                             runs.stream().map(r -> Results.format("%.2f", r.jitCores())).collect(Collectors.joining(", "))));
             bench.results.detail(name(), "runs", runs);
             bench.results.detail(name(), "ceilingRequestsPerSecond", ceilings);
+            bench.results.detail(name(), "apacheCeilingRequestsPerSecond", apacheCeiling.windows);
 
             if (!Boolean.parseBoolean(System.getProperty("bench.profile", "true"))) {
                 return; // -Dbench.profile=false: no JFR run (quicker, to compare settings)
@@ -129,7 +150,7 @@ final class ThroughputScenario implements Bench.Scenario {
             Run profiled = measure(bench, simulator, "throughput-jfr", List.of(
                     "-XX:FlightRecorderOptions:stackdepth=256",
                     "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"),
-                    1, bench.duration(PROFILE), null, null).get(0);
+                    1, bench.duration(PROFILE), List.of()).get(0);
             JfrHotSpots.Profile profile = JfrHotSpots.analyze(recording, profiled.from(), profiled.to(), 20);
             bench.results.info(item, "under JFR (profile settings)", Results.format("%.0f users/s, %.0f µs CPU per user",
                     profiled.usersPerSecond(), profiled.cpuMicrosPerUser()));
@@ -144,12 +165,13 @@ final class ThroughputScenario implements Bench.Scenario {
     }
 
     /**
-     * One connector process: warm-up, then {@code rounds} measured windows of {@code window} each, each followed by
-     * a window of the ceiling (added to {@code ceilings}) while the connector is idle, when one is given. Side by
-     * side, so that both see the same host: this VM's speed drifts within minutes (docs/benchmarks.md).
+     * One connector process: warm-up, then {@code rounds} measured windows of {@code window} each, each next to
+     * a window of every ceiling given (which keeps its windows) while the connector is idle. Side by side, so that
+     * all see the same host: this VM's speed drifts within minutes (docs/benchmarks.md). Even rounds: the connector,
+     * then the ceilings in order; odd rounds: the ceilings in reverse order, then the connector.
      */
     private List<Run> measure(Bench bench, CustomerIoSimulator simulator, String name, List<String> jvmOptions,
-                              int rounds, Duration window, Ceiling ceiling, List<Double> ceilings) throws InterruptedException {
+                              int rounds, Duration window, List<Ceiling> ceilings) throws InterruptedException {
         try (ConnectorProcess connector = bench.connector(name, jvmOptions, bench.settings(simulator))) {
             NotificationLoad load = new NotificationLoad(connector.baseUrl(), bench.notifications, SITE,
                     USERS_PER_NOTIFICATION, PARALLEL_NOTIFICATIONS);
@@ -158,16 +180,19 @@ final class ThroughputScenario implements Bench.Scenario {
             // The ratio's windows send notifications built and signed ahead: for half again the pace of the last
             // window so far (the profile's run builds them as it goes: its 30 s would need ~1 GB of them).
             int perWindow = notificationsFor(warmedUp, window);
-            if (ceiling != null) {
+            for (Ceiling ceiling : ceilings) {
                 ceiling.warmUp(); // needs the PUT body the connector sends
             }
+            boolean measuredAgainstCeilings = !ceilings.isEmpty();
             List<Run> runs = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                boolean ceilingFirst = ceiling != null && round % 2 == 1;
-                if (ceilingFirst) {
-                    ceilings.add(ceiling.window());
+                boolean ceilingsFirst = round % 2 == 1;
+                if (ceilingsFirst) {
+                    for (int i = ceilings.size() - 1; i >= 0; i--) {
+                        ceilings.get(i).window();
+                    }
                 }
-                if (ceiling != null) {
+                if (measuredAgainstCeilings) {
                     load.prepare(perWindow);
                 }
                 simulator.reset();
@@ -178,7 +203,7 @@ final class ThroughputScenario implements Bench.Scenario {
                 Instant to = Instant.now();
                 Duration cpu = connector.cpuTime().minus(cpuBefore);
                 Duration jit = connector.jitCpuSince(jitBefore);
-                if (ceiling != null && outcome.builtWhileSending() > 0) { // the profile's run builds them as it goes
+                if (measuredAgainstCeilings && outcome.builtWhileSending() > 0) { // the profile's run builds them as it goes
                     System.out.printf("note: %d notifications were built during the window (not prepared ahead)%n",
                             outcome.builtWhileSending());
                 }
@@ -190,8 +215,10 @@ final class ThroughputScenario implements Bench.Scenario {
                 System.out.printf("%s: %.0f users/s, %.0f µs CPU per user, JIT %.2f cores, max %d in flight, answers %s%n",
                         name, run.usersPerSecond(), run.cpuMicrosPerUser(), run.jitCores(), run.maxInFlight(), run.answers());
                 runs.add(run);
-                if (ceiling != null && !ceilingFirst) {
-                    ceilings.add(ceiling.window());
+                if (!ceilingsFirst) {
+                    for (Ceiling ceiling : ceilings) {
+                        ceiling.window();
+                    }
                 }
             }
             return runs;
@@ -204,73 +231,109 @@ final class ThroughputScenario implements Bench.Scenario {
         return (int) Math.ceil(1.5 * usersPerSecond * window.toNanos() / 1e9 / USERS_PER_NOTIFICATION) + PARALLEL_NOTIFICATIONS;
     }
 
-    /** A bare JDK HttpClient: {@code inFlight} threads each sending the connector's PUT in a loop. */
+    /** One PUT of the ceiling; an IOException is a request the simulator saw but did not answer. */
+    @FunctionalInterface
+    interface Client {
+        void put(String url, String authorization, byte[] body) throws IOException, InterruptedException;
+    }
+
+    /** The ceiling: a bare JDK HttpClient, as the connector used until c69d2eb. */
+    private static Client jdkClient() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return (url, authorization, body) -> http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", authorization)
+                        .header("Accept", "application/json")
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The client the connector calls Customer.io with (CustomerIoClient), bare: pooled, no retries. */
+    private static Client apacheClient() {
+        CloseableHttpClient http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(IN_FLIGHT).setMaxConnPerRoute(IN_FLIGHT).build())
+                .disableAutomaticRetries()
+                .build();
+        return new Client() {
+            @Override
+            public void put(String url, String authorization, byte[] body) throws IOException {
+                HttpPut put = new HttpPut(url);
+                put.setHeader("Authorization", authorization);
+                put.setHeader("Accept", "application/json");
+                put.setEntity(new ByteArrayEntity(body, ContentType.create("application/json")));
+                http.execute(put, response -> EntityUtils.toString(response.getEntity()));
+            }
+        };
+    }
+
+    /** A bare client: {@code inFlight} threads each sending the connector's PUT in a loop. Keeps its windows. */
     private static final class Ceiling {
         private final Bench bench;
         private final CustomerIoSimulator simulator;
         private final int inFlight;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final String label;
+        private final Client client;
         private final AtomicLong ids = new AtomicLong();
         private final AtomicLong failures = new AtomicLong();
+        /** Requests per second of every measured window, in order. */
+        final List<Double> windows = new ArrayList<>();
         /** Failed requests of every measured window (the JDK HttpServer closes a few keep-alive connections). */
         private long failedInWindows;
         private byte[] body;
         private final String authorization = new CustomerIoCredentials(SITE, "key-" + SITE).authorization();
 
-        Ceiling(Bench bench, CustomerIoSimulator simulator, int inFlight) {
+        Ceiling(Bench bench, CustomerIoSimulator simulator, int inFlight, String label, Client client) {
             this.bench = bench;
             this.simulator = simulator;
             this.inFlight = inFlight;
+            this.label = label;
+            this.client = client;
         }
 
         void warmUp() throws InterruptedException {
             body = simulator.lastIdentifyBody();
-            runThreads(inFlight, loop(http, simulator, body, authorization, ids, failures, bench.duration(CEILING_WARM_UP)));
+            runThreads(inFlight, loop(bench.duration(CEILING_WARM_UP)));
         }
 
         long failed() {
             return failedInWindows;
         }
 
-        /** Requests per second answered in one window of {@code MEASURE}. */
-        double window() throws InterruptedException {
+        /** One window of {@code MEASURE}: its requests per second answered, kept in {@link #windows}. */
+        void window() throws InterruptedException {
             simulator.reset();
             failures.set(0);
             long start = System.nanoTime();
-            runThreads(inFlight, loop(http, simulator, body, authorization, ids, failures, bench.duration(MEASURE)));
+            runThreads(inFlight, loop(bench.duration(MEASURE)));
             double perSecond = (simulator.trackRequests() - failures.get()) / ((System.nanoTime() - start) / 1e9);
             failedInWindows += failures.get();
-            System.out.printf("ceiling: %.0f requests/s with %d in flight (max seen %d), %d failed%n",
-                    perSecond, inFlight, simulator.maxInFlight(), failures.get());
-            return perSecond;
+            System.out.printf("%s: %.0f requests/s with %d in flight (max seen %d), %d failed%n",
+                    label, perSecond, inFlight, simulator.maxInFlight(), failures.get());
+            windows.add(perSecond);
         }
-    }
 
-    private static Runnable loop(HttpClient http, CustomerIoSimulator simulator, byte[] body, String authorization,
-                                 AtomicLong ids, AtomicLong failures, Duration duration) {
-        return () -> {
-            long until = System.nanoTime() + duration.toNanos();
-            while (System.nanoTime() < until) {
-                HttpRequest request = HttpRequest.newBuilder(URI.create(simulator.baseUrl()
-                                + CustomerIoClient.customerPath("ceiling-" + ids.incrementAndGet() + "@bench.example")))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Authorization", authorization)
-                        .header("Accept", "application/json")
-                        .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build();
-                try {
-                    http.send(request, HttpResponse.BodyHandlers.ofString());
-                } catch (IOException e) {
-                    // counted, and not in the rate: the simulator saw the request but it was not answered
-                    failures.incrementAndGet();
-                    System.err.println("ceiling request failed: " + e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+        private Runnable loop(Duration duration) {
+            return () -> {
+                long until = System.nanoTime() + duration.toNanos();
+                while (System.nanoTime() < until) {
+                    String url = simulator.baseUrl()
+                            + CustomerIoClient.customerPath("ceiling-" + ids.incrementAndGet() + "@bench.example");
+                    try {
+                        client.put(url, authorization, body);
+                    } catch (IOException e) {
+                        // counted, and not in the rate: the simulator saw the request but it was not answered
+                        failures.incrementAndGet();
+                        System.err.println(label + " request failed: " + e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
-            }
-        };
+            };
+        }
     }
 
     private static void runThreads(int threads, Runnable task) throws InterruptedException {
