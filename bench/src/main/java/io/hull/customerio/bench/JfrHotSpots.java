@@ -14,13 +14,16 @@ import java.util.stream.Collectors;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where the connector's CPU samples go, from a JFR recording ({@code jdk.ExecutionSample}, Java code only:
- * time in the kernel and in GC threads is in the OS's CPU time but not here). Three views: the
- * connector's own methods, inclusive (a sample counts for every one of them on its stack); the library
- * the sampled (top) frame is in; and the sampled methods themselves.
+ * Where the connector's CPU samples go, from a recording in JFR's format ({@code jdk.ExecutionSample}): either
+ * async-profiler's CPU samples (what ran on a CPU, kernel and JVM code included; the default) or JFR's own
+ * (threads in Java code, sampled whether the OS runs them or not: on 2 busy cores, a long computation is
+ * over-represented, and the kernel, GC and JIT are missing). Views: the threads; the connector's own methods,
+ * inclusive (a sample counts for every one of them on its stack); the libraries on the stack; the library the
+ * sampled (top) frame is in; and the sampled methods themselves.
  */
 final class JfrHotSpots {
 
@@ -59,11 +62,12 @@ final class JfrHotSpots {
     record Share(String name, long samples, double percent) {
     }
 
-    record Profile(long samples, List<Share> connectorInclusive, List<Share> librariesInclusive, List<Share> libraries,
-                   List<Share> topMethods) {
+    record Profile(String source, long samples, List<Share> threads, List<Share> connectorInclusive, List<Share> librariesInclusive,
+                   List<Share> libraries, List<Share> topMethods) {
 
         String markdown(double cpuMicrosPerUser) {
-            StringBuilder md = new StringBuilder(Results.format("%d CPU samples (jdk.ExecutionSample) in the measured window.%n", samples));
+            StringBuilder md = new StringBuilder(Results.format("%d samples (%s) in the measured window.%n", samples, source));
+            table(md, "Threads (digits as #)", threads, cpuMicrosPerUser);
             table(md, "The connector's methods, inclusive (a sample counts for each one on its stack)", connectorInclusive, cpuMicrosPerUser);
             table(md, "Libraries on the stack, inclusive (a sample counts for each one on its stack)", librariesInclusive, cpuMicrosPerUser);
             table(md, "Library of the sampled frame (self time)", libraries, cpuMicrosPerUser);
@@ -83,7 +87,8 @@ final class JfrHotSpots {
     private JfrHotSpots() {
     }
 
-    static Profile analyze(Path recording, Instant from, Instant to, int top) {
+    static Profile analyze(String source, Path recording, Instant from, Instant to, int top) {
+        Map<String, Long> threads = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
         Map<String, Long> libraries = new HashMap<>();
         Map<String, Long> librariesInclusive = new HashMap<>();
@@ -98,18 +103,18 @@ final class JfrHotSpots {
                     continue;
                 }
                 samples++;
+                threads.merge(threadName(event), 1L, Long::sum);
                 List<RecordedFrame> frames = event.getStackTrace().getFrames();
-                RecordedMethod leaf = frames.get(0).getMethod();
-                methods.merge(name(leaf), 1L, Long::sum);
-                libraries.merge(library(leaf.getType().getName()), 1L, Long::sum);
+                RecordedFrame leaf = frames.get(0);
+                methods.merge(name(leaf.getMethod()), 1L, Long::sum);
+                libraries.merge(library(leaf), 1L, Long::sum);
                 Set<String> ours = new HashSet<>();
                 Set<String> onStack = new HashSet<>();
                 for (RecordedFrame frame : frames) {
-                    String type = frame.getMethod().getType().getName();
-                    if (type.startsWith("io.hull.customerio")) {
+                    if (frame.getMethod().getType().getName().startsWith("io.hull.customerio")) {
                         ours.add(name(frame.getMethod()));
                     }
-                    onStack.add(library(type));
+                    onStack.add(library(frame));
                 }
                 ours.forEach(method -> inclusive.merge(method, 1L, Long::sum));
                 onStack.forEach(library -> librariesInclusive.merge(library, 1L, Long::sum));
@@ -117,8 +122,8 @@ final class JfrHotSpots {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + recording, e);
         }
-        return new Profile(samples, top(inclusive, samples, top), top(librariesInclusive, samples, top),
-                top(libraries, samples, top), top(methods, samples, top));
+        return new Profile(source, samples, top(threads, samples, top), top(inclusive, samples, top),
+                top(librariesInclusive, samples, top), top(libraries, samples, top), top(methods, samples, top));
     }
 
     private static List<Share> top(Map<String, Long> counts, long samples, int top) {
@@ -129,9 +134,36 @@ final class JfrHotSpots {
                 .collect(Collectors.toList());
     }
 
+    /** {@code Class.method}; a kernel function by its name, a native one as {@code libjvm.so Function}. */
     private static String name(RecordedMethod method) {
         String type = method.getType().getName();
+        if (type.isEmpty()) {
+            return method.getName();
+        }
+        if (type.endsWith(".so")) {
+            return type + " " + method.getName();
+        }
         return type.substring(type.lastIndexOf('.') + 1) + "." + method.getName();
+    }
+
+    /** "Camel (camel-1) thread #12 - Split" → "Camel (camel-#) thread ## - Split"; a thread of the JVM by its OS name. */
+    private static String threadName(RecordedEvent event) {
+        RecordedThread thread = event.getThread("sampledThread");
+        String name = thread == null ? null : thread.getJavaName() != null ? thread.getJavaName() : thread.getOSName();
+        return name == null ? "(unknown)" : name.replaceAll("\\d+", "#");
+    }
+
+    /** Kernel and native frames (async-profiler's) by what they are, Java frames by their class's package. */
+    private static String library(RecordedFrame frame) {
+        String frameType = frame.getType();
+        if ("Kernel".equals(frameType)) {
+            return "kernel (sockets, futex, scheduling, ...)";
+        }
+        String type = frame.getMethod().getType().getName();
+        if ("Native".equals(frameType) || "C++".equals(frameType) || type.endsWith(".so") || type.isEmpty()) {
+            return "JVM and native code (GC, JIT, runtime, libc)";
+        }
+        return library(type);
     }
 
     private static String library(String type) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
@@ -121,7 +122,7 @@ final class ThroughputScenario implements Bench.Scenario {
                     .mapToObj(i -> runs.get(i).usersPerSecond() / apacheCeiling.windows.get(i)).toList();
             bench.results.info(item, "second ceiling: bare Apache HttpClient 5 classic (the connector's client), same PUTs, "
                             + IN_FLIGHT + " in flight",
-                    Results.format("%.0f requests/s in the median round; the connector at %.0f %% of it (median of the rounds' ratios: %s;"
+                    Results.format("%.0f requests/s in the median round; the connector at %.0f %% of it (median ratio; the rounds': %s;"
                                     + " windows: %s; requests that failed, left out: %d)", apacheCeiling.windows.get(median),
                             100 * apacheRatios.stream().sorted().toList().get(apacheRatios.size() / 2),
                             apacheRatios.stream().map(r -> Results.format("%.0f %%", 100 * r)).collect(Collectors.joining(", ")),
@@ -146,15 +147,19 @@ final class ThroughputScenario implements Bench.Scenario {
             if (!Boolean.parseBoolean(System.getProperty("bench.profile", "true"))) {
                 return; // -Dbench.profile=false: no JFR run (quicker, to compare settings)
             }
-            Path recording = bench.file("throughput.jfr");
-            Run profiled = measure(bench, simulator, "throughput-jfr", List.of(
-                    "-XX:FlightRecorderOptions:stackdepth=256",
-                    "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"),
-                    1, bench.duration(PROFILE), List.of()).get(0);
-            JfrHotSpots.Profile profile = JfrHotSpots.analyze(recording, profiled.from(), profiled.to(), 20);
-            bench.results.info(item, "under JFR (profile settings)", Results.format("%.0f users/s, %.0f µs CPU per user",
+            Optional<Path> agent = CpuProfiler.agent(bench.file("libasyncProfiler.so"));
+            Path recording = bench.file(agent.isPresent() ? "throughput-cpu.jfr" : "throughput.jfr");
+            String source = agent.isPresent() ? "async-profiler, event=cpu, every 1 ms of CPU" : "JFR, profile settings";
+            List<String> profilerOptions = agent.isPresent()
+                    ? List.of("-agentpath:" + agent.get() + "=start,event=cpu,interval=1ms,jstackdepth=256,file=" + recording)
+                    : List.of("-XX:FlightRecorderOptions:stackdepth=256",
+                              "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
+            Run profiled = measure(bench, simulator, "throughput-profile", profilerOptions, 1, bench.duration(PROFILE), List.of()).get(0);
+            JfrHotSpots.Profile profile = JfrHotSpots.analyze(source, recording, profiled.from(), profiled.to(), 20);
+            bench.results.info(item, "under the profiler (" + source + ")", Results.format("%.0f users/s, %.0f µs CPU per user",
                     profiled.usersPerSecond(), profiled.cpuMicrosPerUser()));
-            bench.results.section("Profile of the outgoing path (JFR, " + recording + ")", profile.markdown(profiled.cpuMicrosPerUser()));
+            bench.results.section("Profile of the outgoing path (" + source + ", " + recording + ")",
+                    profile.markdown(profiled.cpuMicrosPerUser()));
             bench.results.detail(name(), "profile", profile);
         }
     }
