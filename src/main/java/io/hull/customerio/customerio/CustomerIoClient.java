@@ -6,6 +6,9 @@ import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.sync.UserSyncTask;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
+import java.net.ProxySelector;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,22 +17,28 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ExchangeProperty;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.ParseException;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
@@ -73,6 +82,8 @@ public class CustomerIoClient {
     private static final ContentType JSON = ContentType.create("application/json");
 
     private final CloseableHttpClient http;
+    /** Cancels a call still running when its time is up (see {@link #attempt}). */
+    private final ScheduledThreadPoolExecutor cutOffs;
     private final ObjectMapper json;
     private final CustomerIoProperties properties;
     private final SiteRateLimiter rateLimiter;
@@ -92,21 +103,37 @@ public class CustomerIoClient {
                         .setMaxConnPerRoute(MAX_CONNECTIONS)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(properties.getConnectTimeout()))
+                                // every read, the TLS handshake's included; a call's answer has its own, shorter one
+                                .setSocketTimeout(Timeout.of(properties.getRequestTimeout()))
                                 // a connection idle for a second is checked before it is used again: Customer.io
                                 // (or a proxy) may have closed it, and a request on it would fail for nothing
                                 .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                                // and none is used for ever, so a change of Customer.io's addresses is followed
+                                .setTimeToLive(TimeValue.ofMinutes(5))
+                                .build())
+                        .setDefaultTlsConfig(TlsConfig.custom()
+                                .setHandshakeTimeout(Timeout.of(properties.getConnectTimeout()))
                                 .build())
                         .build())
+                // the JVM's proxy settings (https.proxyHost, http.nonProxyHosts, ...), as the JDK client followed them
+                .setRoutePlanner(new SystemDefaultRoutePlanner(ProxySelector.getDefault()))
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableContentCompression()
                 .build();
+        this.cutOffs = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "customerio-call-cut-off");
+            thread.setDaemon(true);
+            return thread;
+        });
+        cutOffs.setRemoveOnCancelPolicy(true); // a call answered in time leaves nothing behind
     }
 
     @PreDestroy
     public void close() throws IOException {
+        cutOffs.shutdownNow();
         http.close();
     }
 
@@ -199,31 +226,34 @@ public class CustomerIoClient {
         if (timeout.compareTo(properties.getRequestTimeout()) > 0) {
             timeout = properties.getRequestTimeout();
         }
-        ClassicRequestBuilder builder = ClassicRequestBuilder.create(method)
-                .setUri(trackUrl + path)
-                .addHeader("Authorization", credentials.authorization())
-                .addHeader("Accept", "application/json");
+        HttpUriRequestBase request = new HttpUriRequestBase(method, URI.create(trackUrl + path));
+        request.setHeader("Authorization", credentials.authorization());
+        request.setHeader("Accept", "application/json");
         if (payload != null) {
-            builder.setEntity(payload, JSON);
+            request.setEntity(new ByteArrayEntity(payload, JSON));
         }
         HttpClientContext context = HttpClientContext.create();
-        // the time for the answer to come (Apache: between two reads of it; Customer.io's answers are one read)
-        context.setRequestConfig(RequestConfig.custom()
-                .setResponseTimeout(Timeout.of(timeout))
-                .setConnectionRequestTimeout(Timeout.of(timeout))
-                .build());
+        context.setRequestConfig(timeouts(timeout));
+        // Apache's timeouts are per step (a pooled connection, connecting, each read); the call as a whole is held
+        // to `timeout`, as the JDK client's request timeout held it, by cancelling it then.
+        ScheduledFuture<?> cutOff = cutOffs.schedule(request::cancel, timeout.toNanos(), TimeUnit.NANOSECONDS);
         Response response;
         try {
-            response = http.execute(builder.build(), context, Response::of);
+            response = http.execute(request, context, Response::of);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 // stopping: Apache's client answers an interrupt with an IOException; not a failure to retry
                 throw new CustomerIoUnavailableException(call + " was interrupted", e);
             }
-            // timeouts (SocketTimeoutException), refused and reset connections, a connection closed without an answer
             countCall(method, path, "unreachable");
+            if (request.isCancelled() || e instanceof SocketTimeoutException) {
+                return new Failure(call + " failed: no answer within " + timeout.toMillis() + " ms", e, Optional.empty(), "timeout");
+            }
+            // refused and reset connections, a connection closed without an answer, connect timeouts
             String detail = call + " failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
             return new Failure(detail, e, Optional.empty(), e.getClass().getSimpleName());
+        } finally {
+            cutOff.cancel(false);
         }
         int status = response.status();
         countCall(method, path, (status / 100) + "xx");
@@ -236,6 +266,17 @@ public class CustomerIoClient {
                     String.valueOf(status));
         }
         throw new CustomerIoRejectedException(status, detail);
+    }
+
+    /** No step of a call may take longer than the call: the connect timeout too is cut to what is left. */
+    @SuppressWarnings("deprecation") // per request, the connect timeout is still honoured (and the only way to lower it)
+    private RequestConfig timeouts(Duration timeout) {
+        Duration connect = properties.getConnectTimeout().compareTo(timeout) < 0 ? properties.getConnectTimeout() : timeout;
+        return RequestConfig.custom()
+                .setConnectionRequestTimeout(Timeout.of(timeout))
+                .setConnectTimeout(Timeout.of(connect))
+                .setResponseTimeout(Timeout.of(timeout))
+                .build();
     }
 
     /** {@code customerio_calls_total{method="PUT",endpoint="/api/v1/customers/{id}",status="2xx"}}: every attempt, retries included. */

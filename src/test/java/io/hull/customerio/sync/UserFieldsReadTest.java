@@ -71,6 +71,13 @@ class UserFieldsReadTest {
                     settings(n).put("anonymous_events", true);
                     user(n).remove("traits_intercom/pseudonym");
                 }),
+                Arguments.of("a user with an anonymous_id and without the id attribute, anonymous events", SKIP,
+                        (Consumer<ObjectNode>) n -> {
+                            settings(n).put("user_id_mapping", "traits_intercom/pseudonym");
+                            settings(n).put("anonymous_events", true);
+                            user(n).remove("traits_intercom/pseudonym");
+                            user(n).put("anonymous_id", "anonymous-of-the-user");
+                        }),
                 Arguments.of("an invalid customer (a value too long)", INVALID, (Consumer<ObjectNode>) n -> {
                     settings(n).putArray("synchronized_attributes").add("latest_session_initial_url");
                     settings(n).put("max_attribute_value_length", 10);

@@ -52,6 +52,22 @@ class RetryTest extends ThrottledConnectorTestSupport {
     }
 
     @Test
+    void anAnswerThatDribblesInIsCutOffAtTheRequestTimeout() {
+        // every piece of the answer comes within Apache's read timeout, the whole of it only after 5 s: the call is
+        // cut off at customerio.request-timeout (2 s in the tests) and retried
+        failFirstPut(aResponse().withStatus(200).withBody("{\"padding\": \"" + "x".repeat(200) + "\"}")
+                .withChunkedDribbleDelay(10, 5_000));
+
+        long start = System.nanoTime();
+        HttpResponse<String> answer = postNotification(notificationFor("retry-dribble", 1));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(arrivals("retry-dribble")).hasSize(2);
+        assertThat(tookMillis).as("cut off at 2 s, not after the 5 s the answer took").isBetween(2_000L, 4_500L);
+    }
+
+    @Test
     void retryAfterPausesTheWholeSite() {
         failFirstPut(aResponse().withStatus(429).withHeader("Retry-After", "1"));
 

@@ -67,6 +67,10 @@ final class JfrHotSpots {
 
         String markdown(double cpuMicrosPerUser) {
             StringBuilder md = new StringBuilder(Results.format("%d samples (%s) in the measured window.%n", samples, source));
+            if (source.startsWith("async-profiler") && librariesInclusive.stream().noneMatch(s -> s.name().startsWith("kernel"))) {
+                md.append("No kernel frames: async-profiler could not use perf events here and fell back to a timer,"
+                        + " so time in the kernel is not in these shares.\n");
+            }
             table(md, "Threads (digits as #)", threads, cpuMicrosPerUser);
             table(md, "The connector's methods, inclusive (a sample counts for each one on its stack)", connectorInclusive, cpuMicrosPerUser);
             table(md, "Libraries on the stack, inclusive (a sample counts for each one on its stack)", librariesInclusive, cpuMicrosPerUser);
@@ -160,7 +164,8 @@ final class JfrHotSpots {
             return "kernel (sockets, futex, scheduling, ...)";
         }
         String type = frame.getMethod().getType().getName();
-        if ("Native".equals(frameType) || "C++".equals(frameType) || type.endsWith(".so") || type.isEmpty()) {
+        // by the class's name: a Java method declared native (a socket's read0) has frame type "Native" too
+        if (type.endsWith(".so") || type.isEmpty()) {
             return "JVM and native code (GC, JIT, runtime, libc)";
         }
         return library(type);
