@@ -41,6 +41,7 @@ public class NotificationParser {
     static final Set<String> UNREAD_MESSAGE_FIELDS = Set.of("changes", "account_segments");
     /** What is read of a message's segment: the id (whitelist) and the name (hull_segments). */
     static final Set<String> SEGMENT_FIELDS_READ = Set.of("id", "name");
+    private static final Predicate<String> SEGMENT_FIELD_READ = SEGMENT_FIELDS_READ::contains;
     /** No selection: users are kept whole. */
     private static final Predicate<String> ALL_FIELDS = field -> true;
 
@@ -159,7 +160,7 @@ public class NotificationParser {
             } else if (value == JsonToken.START_ARRAY && "segments".equals(field)) {
                 message.set(field, readSegments(parser));
             } else if (value == JsonToken.START_OBJECT && "user".equals(field) && userFieldsRead != ALL_FIELDS) {
-                message.set(field, readUser(parser, userFieldsRead));
+                message.set(field, readObject(parser, userFieldsRead));
             } else {
                 message.set(field, tree(parser));
             }
@@ -174,37 +175,26 @@ public class NotificationParser {
                 segments.add(tree(parser));
                 continue;
             }
-            ObjectNode segment = json.createObjectNode();
-            for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
-                JsonToken value = parser.nextToken();
-                if (!SEGMENT_FIELDS_READ.contains(field)) {
-                    parser.skipChildren();
-                } else if (value == JsonToken.VALUE_STRING) {
-                    // the usual case, without a tree reader's set-up for one short string
-                    segment.put(field, parser.getText());
-                } else {
-                    segment.set(field, tree(parser));
-                }
-            }
-            segments.add(segment);
+            segments.add(readObject(parser, SEGMENT_FIELD_READ));
         }
         return segments;
     }
 
-    /** The fields of a user that are read; a string without a tree reader's set-up, as for segments. */
-    private ObjectNode readUser(JsonParser parser, Predicate<String> fieldsRead) throws IOException {
-        ObjectNode user = json.createObjectNode();
+    /** The object at the parser's position (just read its START_OBJECT) with only the fields {@code fieldsRead} accepts. */
+    private ObjectNode readObject(JsonParser parser, Predicate<String> fieldsRead) throws IOException {
+        ObjectNode object = json.createObjectNode();
         for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
             JsonToken value = parser.nextToken();
             if (!fieldsRead.test(field)) {
                 parser.skipChildren();
             } else if (value == JsonToken.VALUE_STRING) {
-                user.put(field, parser.getText());
+                // the usual case, without a tree reader's set-up for one short string
+                object.put(field, parser.getText());
             } else {
-                user.set(field, tree(parser));
+                object.set(field, tree(parser));
             }
         }
-        return user;
+        return object;
     }
 
     /** The value at the parser's current token, as a tree (JSON null as a NullNode). */
