@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,7 @@ final class ThroughputScenario implements Bench.Scenario {
             double ceiling = ceilings.get(median);
             String item = "2. Outgoing throughput";
             bench.results.info(item, "load", Results.format("%d parallel notifications of %d fresh users (1 identify PUT each), signed;"
-                            + " notifications built and signed before each window; %d rounds after %s warm-up, each a window of %s of the connector and one of the ceiling (in turn first);"
+                            + " notifications built and signed before each window; %d rounds after %s warm-up, each a window of %s of the connector and one of each ceiling (order: C J A, A J C, C A J, J A C, ...);"
                             + " the round with the median ratio", PARALLEL_NOTIFICATIONS, USERS_PER_NOTIFICATION, ROUNDS,
                     bench.duration(WARM_UP), bench.duration(MEASURE)));
             bench.results.info(item, "answers", runs.stream().map(r -> r.answers().toString()).collect(Collectors.joining(" ")));
@@ -173,8 +174,8 @@ final class ThroughputScenario implements Bench.Scenario {
     /**
      * One connector process: warm-up, then {@code rounds} measured windows of {@code window} each, each next to
      * a window of every ceiling given (which keeps its windows) while the connector is idle. Side by side, so that
-     * all see the same host: this VM's speed drifts within minutes (docs/benchmarks.md). Even rounds: the connector,
-     * then the ceilings in order; odd rounds: the ceilings in reverse order, then the connector.
+     * all see the same host: this VM's speed drifts within minutes (docs/benchmarks.md). The order changes from round
+     * to round so that a drift favours no window: see the loop.
      */
     private List<Run> measure(Bench bench, CustomerIoSimulator simulator, String name, List<String> jvmOptions,
                               int rounds, Duration window, List<Ceiling> ceilings) throws InterruptedException {
@@ -192,10 +193,17 @@ final class ThroughputScenario implements Bench.Scenario {
             boolean measuredAgainstCeilings = !ceilings.isEmpty();
             List<Run> runs = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
+                // The connector first in even rounds, last in odd ones; the ceiling next to it changes every two
+                // rounds. With two ceilings (JDK, Apache): C J A, A J C, C A J, J A C, then again.
                 boolean ceilingsFirst = round % 2 == 1;
+                List<Ceiling> order = new ArrayList<>(ceilings);
+                if ((round / 2) % 2 == 1) {
+                    Collections.reverse(order);
+                }
                 if (ceilingsFirst) {
-                    for (int i = ceilings.size() - 1; i >= 0; i--) {
-                        ceilings.get(i).window();
+                    Collections.reverse(order); // the one next to the connector goes last
+                    for (Ceiling ceiling : order) {
+                        ceiling.window();
                     }
                 }
                 if (measuredAgainstCeilings) {
@@ -222,7 +230,7 @@ final class ThroughputScenario implements Bench.Scenario {
                         name, run.usersPerSecond(), run.cpuMicrosPerUser(), run.jitCores(), run.maxInFlight(), run.answers());
                 runs.add(run);
                 if (!ceilingsFirst) {
-                    for (Ceiling ceiling : ceilings) {
+                    for (Ceiling ceiling : order) {
                         ceiling.window();
                     }
                 }
