@@ -1,19 +1,19 @@
 package io.hull.customerio.http;
 
+import io.hull.customerio.errors.ConnectorException;
+
 /**
  * A request that is refused as a whole, before any work is done: the HTTP status and an error
  * that tells the sender what was wrong. The {@code reason} is sent to the caller, so it must
- * never contain a secret.
+ * never contain a secret (nor echo what was received: a body may hold someone's secret).
  */
-public class RequestRejectedException extends RuntimeException {
+public class RequestRejectedException extends ConnectorException {
 
     private final int status;
-    private final String code;
 
     public RequestRejectedException(int status, String code, String reason) {
-        super(reason);
+        super(code, true, reason, null);
         this.status = status;
-        this.code = code;
     }
 
     public static RequestRejectedException badRequest(String code, String reason) {
@@ -29,6 +29,4 @@ public class RequestRejectedException extends RuntimeException {
     }
 
     public int status() { return status; }
-    public String code() { return code; }
-    public String reason() { return getMessage(); }
 }

@@ -3,8 +3,8 @@ package io.hull.customerio.kafka;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.customerio.Deadline;
-import io.hull.customerio.http.RequestRejectedException;
-import io.hull.customerio.hull.HullRejectedException;
+import io.hull.customerio.errors.ConnectorException;
+import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.kafka.KafkaBatch.Entry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,14 +94,12 @@ public class KafkaBatches {
 
     /** An attempt of one record threw: a record that cannot be read, or Hull refusing it, is final. */
     public void failed(@ExchangeProperty(ENTRY) Entry entry, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
-        boolean permanent = e instanceof RequestRejectedException || e instanceof JsonProcessingException
-                || e instanceof BadRecordException || e instanceof HullRejectedException;
-        String reason;
-        if (e.getClass().getPackageName().startsWith("io.hull")) {
-            reason = e.getMessage();
-        } else {
+        boolean permanent = e instanceof ConnectorException known ? known.permanent() : e instanceof JsonProcessingException;
+        String reason = SafeError.of(e).reason();
+        if (SafeError.isUnexpected(e)) {
             log.warn("unexpected error while consuming record {}", entry.origin(), e);
-            reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            // the dead-letter header names the kind of failure for whoever replays it; the details are in the log
+            reason = e.getClass().getSimpleName() + ": " + reason;
         }
         entry.failed(reason, permanent);
     }

@@ -1,7 +1,7 @@
 package io.hull.customerio.sync;
 
-/** How one event ended: sent, refused for good, or to be retried with the notification. */
-public record EventResult(String name, Outcome outcome, String detail) {
+/** How one event ended: sent, refused for good, or to be retried with the notification ({@code code}: why). */
+public record EventResult(String name, Outcome outcome, String detail, String code) {
 
     public enum Outcome { SENT, FAILED, RETRY }
 }

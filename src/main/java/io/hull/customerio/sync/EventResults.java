@@ -2,6 +2,7 @@ package io.hull.customerio.sync;
 
 import io.hull.customerio.customerio.CustomerIoRejectedException;
 import io.hull.customerio.customerio.EventCall;
+import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.logging.DecisionLog;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ public class EventResults {
 
     public EventResult sent(EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user) {
         decisions.info("outgoing.event.success", user.claims(), details(event));
-        return new EventResult(event.hullName(), EventResult.Outcome.SENT, null);
+        return new EventResult(event.hullName(), EventResult.Outcome.SENT, null, null);
     }
 
     public EventResult rejected(EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user,
@@ -65,17 +66,17 @@ public class EventResults {
         details.put("reason", e.getMessage());
         details.put("status", e.status());
         decisions.error("outgoing.event.error", user.claims(), details);
-        return new EventResult(event.hullName(), EventResult.Outcome.FAILED, e.getMessage());
+        return new EventResult(event.hullName(), EventResult.Outcome.FAILED, e.getMessage(), e.code());
     }
 
     public EventResult retryLater(EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user,
                                   @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
-        String reason = UserSyncResults.safeReason(e);
+        SafeError error = UserSyncResults.safeError(e);
         Map<String, Object> details = details(event);
-        details.put("reason", reason);
+        details.put("reason", error.reason());
         details.put("retry", true);
         decisions.error("outgoing.event.error", user.claims(), details);
-        return new EventResult(event.hullName(), EventResult.Outcome.RETRY, reason);
+        return new EventResult(event.hullName(), EventResult.Outcome.RETRY, error.reason(), error.code());
     }
 
     private static Map<String, Object> details(EventCall event) {

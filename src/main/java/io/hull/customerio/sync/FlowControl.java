@@ -1,6 +1,7 @@
 package io.hull.customerio.sync;
 
 import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.errors.SafeError;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,13 +30,13 @@ public class FlowControl {
     }
 
     public Map<String, Object> answer(List<UserSyncResult> results, Exchange exchange) {
-        Set<String> errors = new LinkedHashSet<>();
+        Set<SafeError> errors = new LinkedHashSet<>();
         for (UserSyncResult result : results) {
             if (result.needsRetry()) {
-                errors.add(result.detail());
+                errors.add(new SafeError(result.code(), result.detail()));
             }
         }
-        return errors.isEmpty() ? next(exchange) : retry(exchange, List.copyOf(errors));
+        return errors.isEmpty() ? next(exchange) : retry(exchange, errors);
     }
 
     public Map<String, Object> next(Exchange exchange) {
@@ -49,24 +50,21 @@ public class FlowControl {
 
     /** The notification failed as a whole after it was accepted (e.g. Hull unreachable for the write-back). */
     public Map<String, Object> failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e, Exchange exchange) {
-        String reason;
-        if (e.getClass().getPackageName().startsWith("io.hull")) {
-            reason = e.getMessage();
-        } else {
-            reason = "unexpected " + e.getClass().getSimpleName();
+        if (SafeError.isUnexpected(e)) {
             log.error("unexpected error while handling a notification; Hull is asked to retry", e);
         }
-        return retry(exchange, List.of(reason));
+        return retry(exchange, Set.of(SafeError.of(e)));
     }
 
-    private Map<String, Object> retry(Exchange exchange, List<String> errors) {
+    /** 503 with the errors in the shape of every error answer ({@code {"code","reason"}} each), and flow control. */
+    private Map<String, Object> retry(Exchange exchange, Set<SafeError> errors) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
         Map<String, Object> flow = new LinkedHashMap<>();
         flow.put("type", "retry");
         flow.put("in", settings.getRetryInMillis());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("flow_control", flow);
-        answer.put("errors", errors);
+        answer.put("errors", errors.stream().map(SafeError::asMap).toList());
         return answer;
     }
 }

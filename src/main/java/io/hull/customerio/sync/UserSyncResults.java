@@ -1,6 +1,7 @@
 package io.hull.customerio.sync;
 
 import io.hull.customerio.customerio.CustomerIoRejectedException;
+import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.logging.DecisionLog;
 import io.hull.customerio.sync.UserSyncResult.Outcome;
 import java.time.Clock;
@@ -32,12 +33,12 @@ public class UserSyncResults {
 
     public UserSyncResult skipped(UserSyncTask task) {
         decisions.info("outgoing.user.skip", task.claims(), Map.of("reason", task.reason()));
-        return result(task, Outcome.SKIPPED, task.reason(), null);
+        return result(task, Outcome.SKIPPED, task.reason(), null, null);
     }
 
     public UserSyncResult invalid(UserSyncTask task) {
         decisions.error("outgoing.user.error", task.claims(), details(task, "reason", "invalid customer: " + task.reason()));
-        return result(task, Outcome.FAILED, task.reason(), null);
+        return result(task, Outcome.FAILED, task.reason(), "invalid_customer", null);
     }
 
     public UserSyncResult identified(UserSyncTask task) {
@@ -45,12 +46,12 @@ public class UserSyncResults {
         details.put("attributes", task.attributeCount());
         details.put("calls", task.identifyCalls().size());
         decisions.info("outgoing.user.success", task.claims(), details);
-        return result(task, Outcome.SUCCESS, null, SyncStateTraits.synced(task, clock.instant()));
+        return result(task, Outcome.SUCCESS, null, null, SyncStateTraits.synced(task, clock.instant()));
     }
 
     public UserSyncResult deleted(UserSyncTask task) {
         decisions.info("outgoing.user.deletion", task.claims(), details(task, "operation", "delete"));
-        return result(task, Outcome.DELETED, null, SyncStateTraits.deleted(clock.instant()));
+        return result(task, Outcome.DELETED, null, null, SyncStateTraits.deleted(clock.instant()));
     }
 
     /** Customer.io refused the user for good (4xx): logged, not retried. */
@@ -58,28 +59,24 @@ public class UserSyncResults {
         Map<String, Object> details = details(task, "reason", e.getMessage());
         details.put("status", e.status());
         decisions.error("outgoing.user.error", task.claims(), details);
-        return result(task, Outcome.FAILED, e.getMessage(), null);
+        return result(task, Outcome.FAILED, e.getMessage(), e.code(), null);
     }
 
     /** Anything that may work later: the notification is answered 503 and Hull sends it again. */
     public UserSyncResult retryLater(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
-        String reason = safeReason(e);
-        Map<String, Object> details = details(task, "reason", reason);
+        SafeError error = safeError(e);
+        Map<String, Object> details = details(task, "reason", error.reason());
         details.put("retry", true);
         decisions.error("outgoing.user.error", task.claims(), details);
-        return result(task, Outcome.RETRY, reason, null);
+        return result(task, Outcome.RETRY, error.reason(), error.code(), null);
     }
 
-    /**
-     * The connector's own exceptions carry messages written to be shown (no secrets); anything else
-     * is logged in full once and summarised by its type.
-     */
-    static String safeReason(Exception e) {
-        if (e.getClass().getPackageName().startsWith("io.hull")) {
-            return e.getMessage();
+    /** What may be said of {@code e}; an exception the connector did not foresee is logged in full here, once. */
+    static SafeError safeError(Exception e) {
+        if (SafeError.isUnexpected(e)) {
+            log.error("unexpected error while syncing; the notification will be retried", e);
         }
-        log.error("unexpected error while syncing; the notification will be retried", e);
-        return "unexpected " + e.getClass().getSimpleName();
+        return SafeError.of(e);
     }
 
     /**
@@ -94,7 +91,8 @@ public class UserSyncResults {
         }
         for (EventResult event : events) {
             if (event.outcome() == EventResult.Outcome.RETRY && !user.needsRetry()) {
-                return new UserSyncResult(user.claims(), UserSyncResult.Outcome.RETRY, event.detail(), user.hull(), user.traits());
+                return new UserSyncResult(user.claims(), UserSyncResult.Outcome.RETRY, event.detail(), event.code(), user.hull(),
+                        user.traits());
             }
         }
         return user;
@@ -109,7 +107,8 @@ public class UserSyncResults {
         return details;
     }
 
-    private static UserSyncResult result(UserSyncTask task, Outcome outcome, String detail, Map<String, Object> traits) {
-        return new UserSyncResult(task.claims(), outcome, detail, task.context().hull(), traits);
+    private static UserSyncResult result(UserSyncTask task, Outcome outcome, String detail, String code,
+                                         Map<String, Object> traits) {
+        return new UserSyncResult(task.claims(), outcome, detail, code, task.context().hull(), traits);
     }
 }

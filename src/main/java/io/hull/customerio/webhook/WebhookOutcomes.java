@@ -1,5 +1,6 @@
 package io.hull.customerio.webhook;
 
+import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.http.ErrorResponses;
 import io.hull.customerio.hull.HullRejectedException;
 import io.hull.customerio.logging.DecisionLog;
@@ -51,26 +52,18 @@ public class WebhookOutcomes {
     public Map<String, Object> failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e,
                                       @ExchangeProperty("hullEvent") HullTrackEvent event,
                                       Exchange exchange) {
-        String reason;
-        String code;
         if (e instanceof HullRejectedException rejected) {
-            code = "hull_rejected";
-            reason = e.getMessage();
             log.error("Hull refused a webhook's track call ({}); check hull.organization, hull.connector-id and hull.secret. "
                     + "Customer.io is answered 503 and will retry.", rejected.status());
-        } else if (e.getClass().getPackageName().startsWith("io.hull")) {
-            code = "hull_unavailable";
-            reason = e.getMessage();
-        } else {
-            code = "internal_error";
-            reason = "unexpected " + e.getClass().getSimpleName();
+        } else if (SafeError.isUnexpected(e)) {
             log.error("unexpected error while handling a Customer.io webhook; answered 503 so Customer.io retries", e);
         }
+        SafeError error = SafeError.of(e);
         Map<String, Object> details = event == null ? new LinkedHashMap<>() : details(event);
-        details.put("reason", reason);
+        details.put("reason", error.reason());
         decisions.error("incoming.event.error", event == null ? null : event.claims(), details);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
-        return ErrorResponses.errors(code, reason);
+        return ErrorResponses.errors(error);
     }
 
     private static Map<String, Object> details(HullTrackEvent event) {

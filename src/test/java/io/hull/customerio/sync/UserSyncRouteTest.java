@@ -353,7 +353,8 @@ class UserSyncRouteTest extends ConnectorTestSupport {
         JsonNode answer = json(response.body());
         assertThat(answer.path("flow_control").path("type").asText()).isEqualTo("retry");
         assertThat(answer.path("flow_control").path("in").asLong()).isPositive();
-        assertThat(answer.path("errors").get(0).asText()).contains("503");
+        assertThat(answer.path("errors").get(0).path("code").asText()).isEqualTo("customerio_unavailable");
+        assertThat(answer.path("errors").get(0).path("reason").asText()).contains("503");
         assertThat(firehoseEntries()).isEmpty();
     }
 
