@@ -53,11 +53,22 @@ public class HullProperties {
         /** Spring resource location of the PEM public key ({@code file:...}, {@code classpath:...}). */
         private String publicKey;
         private boolean verifySignature = true;
+        /**
+         * A signature issued ({@code iat}) longer ago than this is refused; zero: not checked. Hull re-sends a
+         * notification within minutes, so an hour never refuses a re-send, even one that carries the first signature.
+         */
+        private Duration maxSignatureAge = Duration.ofHours(1);
+        /** How many recently seen signatures ({@code jti} and a digest of their body) are remembered. */
+        private int replayCacheSize = 20_000;
 
         public String getPublicKey() { return publicKey; }
         public void setPublicKey(String publicKey) { this.publicKey = publicKey; }
         public boolean isVerifySignature() { return verifySignature; }
         public void setVerifySignature(boolean verifySignature) { this.verifySignature = verifySignature; }
+        public Duration getMaxSignatureAge() { return maxSignatureAge; }
+        public void setMaxSignatureAge(Duration maxSignatureAge) { this.maxSignatureAge = maxSignatureAge; }
+        public int getReplayCacheSize() { return replayCacheSize; }
+        public void setReplayCacheSize(int replayCacheSize) { this.replayCacheSize = replayCacheSize; }
     }
 
     /** {@code hull.batch.*}: {@code POST /batch}, Hull's extracts of whole segments (backfills). */

@@ -1,6 +1,5 @@
 package io.hull.customerio.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -17,6 +16,7 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -29,7 +29,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * with 413. With it, what can be read is at most {@code limit + 1} bytes: one byte more than allowed, so the
  * route still sees that the body is too large and answers its usual 413; and nothing at all when the
  * declared {@code Content-Length} is already over the limit (the route refuses on the header). The route
- * stays the one place that decides and answers; this only bounds the memory a request can take. Paths
+ * stays the one place that decides and answers; this only bounds the memory a request can take. A request whose
+ * route will refuse it on its headers alone (a notification without a valid signature, a webhook without the
+ * token) gets nothing either: its body, of any size, is never held in memory. Paths
  * without a limit of their own (status, batch jobs, actuator: none takes a body) get limit 0.
  * <p>
  * The rest of an oversized body is read and thrown away (up to {@code maxDiscardedBytes}, in an 8 KB buffer)
@@ -37,9 +39,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * HttpClient does) would otherwise find the connection closed under it and never see the 413. A body
  * declared larger than that is not read at all: the 413 is answered at once and the connection closed.
  * <p>
- * A compressed body ({@code Content-Encoding} other than {@code identity}) is refused with 415 here: Camel
- * would inflate it whole into memory before any limit applies (a 1 MB gzip body can hold 1 GB), and neither
- * Hull nor Customer.io compress what they send.
+ * Compressed bodies and bodies of other types than JSON never get here ({@link RequestScreening}).
  * <p>
  * The capped stream is for blocking reads, which is how Camel reads; asynchronous reading is refused.
  */
@@ -47,40 +47,44 @@ public class RequestBodyCap extends OncePerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestBodyCap.class);
 
-    private final Map<String, Long> maxBytesByPath;
+    /**
+     * What one path takes: at most {@code maxBytes}, and only from a request whose headers pass
+     * {@code headersAccepted} (its route refuses the others on their headers alone, so their bodies are not read).
+     */
+    public record Policy(long maxBytes, Predicate<HttpServletRequest> headersAccepted) {
+
+        public static Policy upTo(long maxBytes) {
+            return new Policy(maxBytes, request -> true);
+        }
+    }
+
+    private static final Policy NO_BODY = Policy.upTo(0);
+
+    private final Map<String, Policy> policyByPath;
     private final long maxDiscardedBytes;
-    private final byte[] encodingRefused;
 
     /**
-     * @param maxBytesByPath    the limit of each path that takes a body (exact request URIs); every other path: 0
+     * @param policyByPath      the policy of each path that takes a body (exact request URIs); every other path: 0 bytes
      * @param maxDiscardedBytes how much of an oversized body is read into nothing so the caller gets its answer
      */
-    public RequestBodyCap(Map<String, Long> maxBytesByPath, long maxDiscardedBytes, ObjectMapper json) throws IOException {
-        this.maxBytesByPath = Map.copyOf(maxBytesByPath);
+    public RequestBodyCap(Map<String, Policy> policyByPath, long maxDiscardedBytes) {
+        this.policyByPath = Map.copyOf(policyByPath);
         this.maxDiscardedBytes = maxDiscardedBytes;
-        this.encodingRefused = json.writeValueAsBytes(ErrorResponses.errors("unsupported_content_encoding",
-                "compressed bodies are not accepted: send the body without Content-Encoding"));
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String encoding = request.getHeader("Content-Encoding");
-        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
-            // answered here, before any route: the reason goes to the log as the routes' refusals do
-            LOG.warn("request refused: 415 unsupported_content_encoding: {} {} with Content-Encoding '{}'",
-                    request.getMethod(), request.getRequestURI(), encoding.length() > 40 ? encoding.substring(0, 40) + "…" : encoding);
-            response.setStatus(415);
-            response.setContentType("application/json");
-            response.setHeader("Connection", "close");
-            response.getOutputStream().write(encodingRefused);
-            return;
-        }
-        long maxBytes = maxBytesByPath.getOrDefault(request.getRequestURI(), 0L);
+        Policy policy = policyByPath.getOrDefault(request.getRequestURI(), NO_BODY);
+        long maxBytes = policy.maxBytes();
         long declared = request.getContentLengthLong();
         long readable;
         long discardable;
-        if (declared > maxBytes) {
+        if (declared <= maxBytes && !policy.headersAccepted().test(request)) {
+            // refused on its headers (a bad signature or token): not one byte is kept, whatever its size
+            readable = 0;
+            discardable = declared <= maxDiscardedBytes ? maxDiscardedBytes : 0;
+        } else if (declared > maxBytes) {
             readable = 0;
             // what cannot be discarded whole is not read at all: the caller sees a closed connection either way
             discardable = declared <= maxDiscardedBytes ? declared : 0;

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.config.HullProperties;
-import java.io.IOException;
+import io.hull.customerio.hull.NotifierSignatureVerifier;
+import io.hull.customerio.webhook.WebhookAuthenticator;
 import java.util.Map;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -12,11 +13,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * The body limits the HTTP routes name, and the {@link RequestBodyCap} that keeps every request to its
- * endpoint's limit before the route refuses it, so that no body takes more memory than that.
+ * The body limits the HTTP routes name, and the two servlet filters every request passes before any route:
+ * {@link RequestScreening} (what no endpoint takes) and {@link RequestBodyCap} (no body held in memory beyond
+ * its endpoint's limit, nor at all for a request its route refuses on its headers).
+ * The paths are the routes' {@code platform-http} paths (routes/hull-notifications.yaml,
+ * customerio-webhooks.yaml, hull-batch.yaml); every other path takes no body.
  */
 @Configuration
 public class RequestBodyLimits {
+
+    private static final String NOTIFIER = "/smart-notifier";
+    private static final String WEBHOOK = "/webhook";
+    private static final String BATCH = "/batch";
 
     /** {@code /smart-notifier}: {@code connector.max-notification-size}. */
     @Bean
@@ -30,24 +38,35 @@ public class RequestBodyLimits {
         return new RequestBodyLimit(customerIo.getWebhook().getMaxBodySize().toBytes());
     }
 
-    /**
-     * Every request's body, read at most to its endpoint's limit (see {@link RequestBodyCap}); the paths are the
-     * routes' {@code platform-http} paths (routes/hull-notifications.yaml, customerio-webhooks.yaml,
-     * hull-batch.yaml), every other path takes no body. First in the chain, before anything can read a body.
-     */
+    /** First in the chain, before anything can parse a request. */
+    @Bean
+    public FilterRegistrationBean<RequestScreening> requestScreening(ConnectorProperties connector, ObjectMapper json) {
+        RequestScreening screening = new RequestScreening(java.util.Set.of(NOTIFIER, WEBHOOK, BATCH),
+                connector.getMaxDiscardedBodySize().toBytes(), json);
+        FilterRegistrationBean<RequestScreening> registration = new FilterRegistrationBean<>(screening);
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** Second, before anything can read a body. */
     @Bean
     public FilterRegistrationBean<RequestBodyCap> requestBodyCap(RequestBodyLimit notificationBodyLimit,
                                                                  RequestBodyLimit webhookBodyLimit, HullProperties hull,
-                                                                 ConnectorProperties connector, ObjectMapper json)
-            throws IOException {
-        Map<String, Long> limits = Map.of(
-                "/smart-notifier", notificationBodyLimit.maxBytes(),
-                "/webhook", webhookBodyLimit.maxBytes(),
-                "/batch", hull.getBatch().getMaxRequestSize().toBytes()); // read by BatchRequests
-        RequestBodyCap cap = new RequestBodyCap(limits, connector.getMaxDiscardedBodySize().toBytes(), json);
+                                                                 ConnectorProperties connector,
+                                                                 NotifierSignatureVerifier notifierSignatures,
+                                                                 WebhookAuthenticator webhookAuthenticator) {
+        Map<String, RequestBodyCap.Policy> policies = Map.of(
+                NOTIFIER, new RequestBodyCap.Policy(notificationBodyLimit.maxBytes(), request -> notifierSignatures.accepts(
+                        request.getHeader(NotifierSignatureVerifier.SIGNATURE_HEADER),
+                        request.getHeader(NotifierSignatureVerifier.VERSION_HEADER))),
+                WEBHOOK, new RequestBodyCap.Policy(webhookBodyLimit.maxBytes(),
+                        request -> webhookAuthenticator.acceptsToken(request.getQueryString())),
+                BATCH, RequestBodyCap.Policy.upTo(hull.getBatch().getMaxRequestSize().toBytes())); // read by BatchRequests
+        RequestBodyCap cap = new RequestBodyCap(policies, connector.getMaxDiscardedBodySize().toBytes());
         FilterRegistrationBean<RequestBodyCap> registration = new FilterRegistrationBean<>(cap);
         registration.addUrlPatterns("/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 }

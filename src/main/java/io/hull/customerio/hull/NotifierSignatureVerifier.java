@@ -1,5 +1,7 @@
 package io.hull.customerio.hull;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -12,10 +14,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.text.ParseException;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.Date;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -27,11 +32,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * Checks that a smart-notifier request really comes from Hull: the
- * {@code X-Hull-Smart-Notifier-Signature} header is an RS256 JWT signed with Hull's key, and its
- * {@code jti} names the notification in the body (so a signature cannot be reused for another body).
+ * {@code X-Hull-Smart-Notifier-Signature} header is an RS256 JWT signed with Hull's key, issued ({@code iat})
+ * within {@code hull.notifier.max-signature-age}, and its {@code jti} names the notification in the body.
+ * <p>
+ * Hull's signature covers only the {@code jti}, not the body (Hull's protocol), so a captured header would
+ * otherwise be good for any body: the signatures seen recently are remembered with a digest of their body
+ * (at most {@code hull.notifier.replay-cache-size}, each for the signature age). The same signature with the
+ * same bytes is Hull sending the notification again and is taken; with other bytes it is refused.
  */
 @Component("notifierSignatureVerifier")
 public class NotifierSignatureVerifier {
+
+    public static final String SIGNATURE_HEADER = "X-Hull-Smart-Notifier-Signature";
+    public static final String VERSION_HEADER = "X-Hull-Smart-Notifier-Signature-Version";
 
     private static final Logger log = LoggerFactory.getLogger(NotifierSignatureVerifier.class);
     /** Hull's clocks and ours may disagree a little. */
@@ -39,9 +52,19 @@ public class NotifierSignatureVerifier {
 
     private final boolean enabled;
     private final RSASSAVerifier verifier;
+    private final long maxAgeMillis;
+    /** jti → SHA-256 of the body it came with. */
+    private final Cache<String, byte[]> seen;
 
     public NotifierSignatureVerifier(HullProperties hull, ResourceLoader resources) {
         this.enabled = hull.getNotifier().isVerifySignature();
+        Duration maxAge = hull.getNotifier().getMaxSignatureAge();
+        this.maxAgeMillis = maxAge == null || maxAge.isNegative() ? 0 : maxAge.toMillis();
+        this.seen = Caffeine.newBuilder()
+                .maximumSize(Math.max(1, hull.getNotifier().getReplayCacheSize()))
+                // a signature older than the age limit is refused anyway; without a limit, an hour
+                .expireAfterWrite(Duration.ofMillis((maxAgeMillis > 0 ? maxAgeMillis : 3_600_000) + CLOCK_SKEW_MILLIS))
+                .build();
         if (!enabled) {
             log.warn("hull.notifier.verify-signature=false: smart-notifier signatures are NOT checked. "
                     + "Anyone who can reach /smart-notifier can push users to Customer.io. Use this for local development only.");
@@ -61,8 +84,7 @@ public class NotifierSignatureVerifier {
      *         {@link #checkIssuedFor}; {@code null} when verification is disabled
      * @throws RequestRejectedException 401 when the signature is missing, malformed, expired or wrong
      */
-    public String verify(@Header("X-Hull-Smart-Notifier-Signature") String signature,
-                         @Header("X-Hull-Smart-Notifier-Signature-Version") String version) {
+    public String verify(@Header(SIGNATURE_HEADER) String signature, @Header(VERSION_HEADER) String version) {
         if (!enabled) {
             return null;
         }
@@ -97,10 +119,57 @@ public class NotifierSignatureVerifier {
         if (notBefore != null && notBefore.getTime() - CLOCK_SKEW_MILLIS > now) {
             throw unauthorized("signature is not valid yet");
         }
+        Date issued = claims.getIssueTime();
+        if (issued != null && issued.getTime() - CLOCK_SKEW_MILLIS > now) {
+            throw unauthorized("signature is issued in the future (iat more than a minute ahead of the connector's clock)");
+        }
+        if (maxAgeMillis > 0) {
+            if (issued == null) {
+                throw unauthorized("signature has no iat, so its age cannot be checked (hull.notifier.max-signature-age)");
+            }
+            if (now - issued.getTime() > maxAgeMillis) {
+                throw unauthorized("signature is older than hull.notifier.max-signature-age");
+            }
+        }
         if (claims.getJWTID() == null) {
             throw unauthorized("signature names no notification (no jti)");
         }
         return claims.getJWTID();
+    }
+
+    /** The same checks as {@link #verify}, for a request that is not read if it fails them ({@code RequestBodyCap}). */
+    public boolean accepts(String signature, String version) {
+        try {
+            verify(signature, version);
+            return true;
+        } catch (RequestRejectedException refused) {
+            return false;
+        }
+    }
+
+    /**
+     * A signature goes with one body: the first body it came with is remembered, the same bytes again are a
+     * re-send (taken), other bytes are refused. Memory stays bounded: a signature forgotten early (more than
+     * {@code replay-cache-size} notifications within the signature age) is taken with the next body it comes with.
+     */
+    public void checkNotReused(@ExchangeProperty("signedNotificationId") String signedNotificationId, byte[] body) {
+        if (!enabled) {
+            return;
+        }
+        byte[] digest = sha256(body);
+        byte[] first = seen.asMap().putIfAbsent(signedNotificationId, digest);
+        if (first != null && !MessageDigest.isEqual(first, digest)) {
+            throw RequestRejectedException.unauthorized("signature_reused",
+                    "this signature (jti) came with another body before: a re-sent notification must be sent unchanged");
+        }
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     /** A signature is only good for the notification it was issued for: {@code jti} = {@code notification_id}. */

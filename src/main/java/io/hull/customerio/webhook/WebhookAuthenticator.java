@@ -66,6 +66,24 @@ public class WebhookAuthenticator {
         }
     }
 
+    /**
+     * Whether the query passes the token check (always, with no token configured; never, with nothing to check
+     * webhooks with): a request that fails it is refused before its body is read ({@code RequestBodyCap}).
+     */
+    public boolean acceptsToken(String query) {
+        if (signingKey == null && token == null) {
+            return false;
+        }
+        try {
+            if (token != null) {
+                checkToken(queryParameter(query, "token"));
+            }
+            return true;
+        } catch (RequestRejectedException refused) {
+            return false;
+        }
+    }
+
     private void checkToken(String received) {
         if (received == null || received.isEmpty()) {
             throw unauthorized("invalid_token", "missing ?token= query parameter");
@@ -79,8 +97,9 @@ public class WebhookAuthenticator {
         if (signature == null || signature.isBlank()) {
             throw unauthorized("invalid_signature", "missing X-CIO-Signature header");
         }
-        if (timestamp == null || !timestamp.trim().matches("\\d{1,19}")) {
-            throw unauthorized("invalid_signature", "missing or malformed X-CIO-Timestamp header");
+        // unix seconds: up to 12 digits (the year 33658), so that the age below can never overflow
+        if (timestamp == null || !timestamp.trim().matches("\\d{1,12}")) {
+            throw unauthorized("invalid_signature", "missing or malformed X-CIO-Timestamp header (unix seconds expected)");
         }
         byte[] expected = HexFormat.of().formatHex(hmac(timestamp.trim(), body)).getBytes(StandardCharsets.US_ASCII);
         byte[] received = signature.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII);
@@ -106,17 +125,25 @@ public class WebhookAuthenticator {
         }
     }
 
-    /** The raw query string rather than Camel's parameter headers: a request header of the same name cannot stand in. */
+    /**
+     * The raw query string rather than Camel's parameter headers: a request header of the same name cannot stand in.
+     * A malformed percent-escape is refused before any route runs ({@code RequestScreening}); one that still gets
+     * here makes the parameter unreadable, hence missing.
+     */
     static String queryParameter(String query, String name) {
         if (query == null || query.isEmpty()) {
             return null;
         }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            if (name.equals(URLDecoder.decode(key, StandardCharsets.UTF_8))) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        try {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = eq < 0 ? pair : pair.substring(0, eq);
+                if (name.equals(URLDecoder.decode(key, StandardCharsets.UTF_8))) {
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                }
             }
+        } catch (IllegalArgumentException malformed) {
+            return null;
         }
         return null;
     }

@@ -75,9 +75,14 @@ public abstract class ConnectorTestSupport {
         HULL.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody("{}")));
     }
 
-    /** The shared Hull fixture: one user, whitelisted segment "Hull Users", user_id_mapping email. */
+    /**
+     * The shared Hull fixture: one user, whitelisted segment "Hull Users", user_id_mapping email; with a
+     * notification id of its own, as every notification Hull sends has (one signature, one body).
+     */
     protected static ObjectNode fixtureNotification() {
-        return (ObjectNode) resource("fixtures/hull/user-update-notification.json");
+        ObjectNode notification = (ObjectNode) resource("fixtures/hull/user-update-notification.json");
+        notification.put("notification_id", java.util.UUID.randomUUID().toString());
+        return notification;
     }
 
     protected static JsonNode resource(String path) {
@@ -91,7 +96,12 @@ public abstract class ConnectorTestSupport {
         }
     }
 
+    /**
+     * Sends the notification signed as Hull does, as a new notification: it gets a notification id of its own
+     * first (a test that changes a notification and sends it again sends what Hull would send next).
+     */
     protected HttpResponse<String> postNotification(JsonNode notification) {
+        ((ObjectNode) notification).put("notification_id", java.util.UUID.randomUUID().toString());
         try {
             return postNotification(JSON.writeValueAsBytes(notification),
                     NOTIFIER.sign(notification.path("notification_id").asText()));

@@ -1,0 +1,223 @@
+package io.hull.customerio.hull;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.hull.customerio.support.ConnectorTestSupport;
+import io.hull.customerio.support.RawHttp;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/**
+ * /smart-notifier as an attacker or a careless sender would try it, over real HTTP, byte for byte: every answer
+ * is the connector's JSON error, never HTML nor a 5xx, nothing is sent on, and no secret of the body is logged.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class NotifierDoorHardeningTest extends ConnectorTestSupport {
+
+    private static final String SECRET = "hull-secret-" + UUID.randomUUID();
+    private static final String API_KEY = "cio-api-key-" + UUID.randomUUID();
+
+    /** The fixture with credentials in it, as Hull sends them. */
+    private static ObjectNode notificationWithSecrets() {
+        ObjectNode notification = fixtureNotification();
+        notification.with("configuration").put("secret", SECRET);
+        notification.with("connector").with("private_settings").put("site_id", "site-1").put("api_key", API_KEY);
+        return notification;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz", "text/plain", "application/xml"})
+    void aBodyOfAnotherTypeIs415InJsonAndNeitherParsedNorLogged(String contentType, CapturedOutput output) throws Exception {
+        byte[] body = JSON.writeValueAsBytes(notificationWithSecrets());
+
+        RawHttp.Response answer = RawHttp.send(port, "POST", "/smart-notifier", Map.of("Content-Type", contentType), body);
+
+        assertThat(answer.status()).isEqualTo(415);
+        assertJsonError(answer, "unsupported_media_type");
+        assertThat(output.getAll()).doesNotContain(SECRET).doesNotContain(API_KEY).contains("request refused: 415");
+        assertNothingSent();
+    }
+
+    @Test
+    void anUnknownPathIs404InTheConnectorsShape() {
+        RawHttp.Response answer = RawHttp.send(port, "GET", "/nothing-here", Map.of(), null);
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertJsonError(answer, "not_found");
+    }
+
+    @Test
+    void aWrongMethodIs405InTheConnectorsShape() {
+        RawHttp.Response answer = RawHttp.send(port, "GET", "/smart-notifier", Map.of(), null);
+
+        assertThat(answer.status()).isEqualTo(405);
+        assertThat(answer.header("Allow")).contains("POST");
+        assertJsonError(answer, "method_not_allowed");
+    }
+
+    @Test
+    void rawBracketsInTheQueryAre400InJsonAndTheQueryIsNotLogged(CapturedOutput output) {
+        RawHttp.Response answer = RawHttp.send(port, "POST", "/smart-notifier?token[]=" + SECRET,
+                Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertJsonError(answer, "invalid_request_target");
+        assertThat(output.getAll()).doesNotContain(SECRET).contains("request refused by the web server: 400");
+    }
+
+    @Test
+    void aOneMegabyteHeaderIs400InJson() {
+        RawHttp.Response answer = RawHttp.send(port, "POST", "/smart-notifier",
+                Map.of("Content-Type", "application/json", "X-Big", "a".repeat(1_000_000)), "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertJsonError(answer, "headers_too_large");
+    }
+
+    @Test
+    void aRequestLineThatIsNotHttpIs400InJson() {
+        RawHttp.Response answer = RawHttp.exchange(port, "GARBAGE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertJsonError(answer, "invalid_request");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/smart-notifier;x=1", "/smart%2Dnotifier", "//smart-notifier", "/./smart-notifier"})
+    void aPathThatIsNotPlainIs400InvalidPath(String path) throws Exception {
+        ObjectNode notification = notificationWithSecrets();
+        RawHttp.Response answer = RawHttp.send(port, "POST", path, Map.of("Content-Type", "application/json",
+                        "X-Hull-Smart-Notifier-Signature", NOTIFIER.sign(notification.path("notification_id").asText()),
+                        "X-Hull-Smart-Notifier-Signature-Version", "v1"),
+                JSON.writeValueAsBytes(notification));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertJsonError(answer, "invalid_path");
+        assertNothingSent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x=%zz", "x=%", "x=%ff", "token=" + "abc%4"})
+    void aMalformedPercentEscapeInTheQueryIs400BeforeAnythingElse(String query, CapturedOutput output) {
+        RawHttp.Response answer = RawHttp.send(port, "POST", "/smart-notifier?" + query,
+                Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertJsonError(answer, "invalid_query");
+        assertThat(output.getAll()).doesNotContain("Character decoding failed");
+    }
+
+    // --- signatures that could be reused
+
+    @Test
+    void aSignatureIssuedAYearAgoIs401() throws Exception {
+        ObjectNode notification = notificationWithSecrets();
+        String signature = signed(notification, Instant.now().minus(Duration.ofDays(365)), Instant.now().plus(Duration.ofDays(1)));
+
+        assertUnauthorized(postNotification(JSON.writeValueAsBytes(notification), signature), "invalid_signature");
+    }
+
+    @Test
+    void aSignatureIssuedIn2100Is401() throws Exception {
+        ObjectNode notification = notificationWithSecrets();
+        String signature = signed(notification, Instant.parse("2100-01-01T00:00:00Z"), Instant.parse("2100-01-02T00:00:00Z"));
+
+        assertUnauthorized(postNotification(JSON.writeValueAsBytes(notification), signature), "invalid_signature");
+    }
+
+    @Test
+    void aSignatureWithoutIatIs401WhileTheAgeIsChecked() throws Exception {
+        ObjectNode notification = notificationWithSecrets();
+        String signature = signed(notification, null, Instant.now().plus(Duration.ofMinutes(5)));
+
+        assertUnauthorized(postNotification(JSON.writeValueAsBytes(notification), signature), "invalid_signature");
+    }
+
+    @Test
+    void theSameSignatureWithTheSameBytesIsHullSendingAgainAndIsTaken() throws Exception {
+        ObjectNode notification = fixtureNotification();
+        byte[] body = JSON.writeValueAsBytes(notification);
+        String signature = NOTIFIER.sign(notification.path("notification_id").asText());
+
+        assertThat(postNotification(body, signature).statusCode()).isEqualTo(200);
+        assertThat(postNotification(body, signature).statusCode()).isEqualTo(200);
+        assertThat(CUSTOMERIO.findAll(putRequestedFor(anyUrl()))).hasSize(2);
+    }
+
+    @Test
+    void theSameSignatureWithOtherBytesIsRefusedAndLogged(CapturedOutput output) throws Exception {
+        ObjectNode notification = fixtureNotification();
+        String signature = NOTIFIER.sign(notification.path("notification_id").asText());
+        assertThat(postNotification(JSON.writeValueAsBytes(notification), signature).statusCode()).isEqualTo(200);
+        CUSTOMERIO.resetRequests();
+        HULL.resetRequests();
+
+        ((ObjectNode) notification.path("messages").get(0).path("user")).put("email", "attacker@example.com");
+        HttpResponse<String> replay = postNotification(JSON.writeValueAsBytes(notification), signature);
+
+        assertUnauthorized(replay, "signature_reused");
+        assertThat(output.getAll()).contains("notification refused: 401 signature_reused");
+    }
+
+    @Test
+    void anUnauthenticatedBodyOfAnySizeIsRefusedOnItsHeaders() {
+        byte[] body = new byte[30 * 1024 * 1024];
+        java.util.Arrays.fill(body, (byte) ' ');
+
+        RawHttp.Response answer = RawHttp.send(port, "POST", "/smart-notifier", Map.of("Content-Type", "application/json",
+                "X-Hull-Smart-Notifier-Signature", "not-a-jwt", "X-Hull-Smart-Notifier-Signature-Version", "v1"), body);
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertJsonError(answer, "invalid_signature");
+    }
+
+    private static String signed(ObjectNode notification, Instant issued, Instant expires) throws Exception {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().jwtID(notification.path("notification_id").asText())
+                .expirationTime(Date.from(expires)).issuer("hull");
+        if (issued != null) {
+            claims.issueTime(Date.from(issued));
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims.build());
+        jwt.sign(new RSASSASigner(NOTIFIER.key()));
+        return jwt.serialize();
+    }
+
+    private void assertUnauthorized(HttpResponse<String> response, String code) {
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(json(response.body()).path("errors").get(0).path("code").asText()).isEqualTo(code);
+        assertNothingSent();
+    }
+
+    private static void assertJsonError(RawHttp.Response answer, String code) {
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        JsonNode error = json(answer.body()).path("errors").get(0);
+        assertThat(error.path("code").asText()).isEqualTo(code);
+        assertThat(error.path("reason").asText()).isNotBlank().doesNotContain("Exception");
+    }
+
+    private static void assertNothingSent() {
+        assertThat(CUSTOMERIO.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+        assertThat(HULL.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+    }
+}
