@@ -22,4 +22,11 @@ public record HullNotification(String notificationId, String channel, HullCreden
     public JsonNode privateSettings() {
         return connector.path("private_settings");
     }
+
+    /** Never the settings (they hold the Customer.io API key) nor the users: what a log line may say of it. */
+    @Override
+    public String toString() {
+        return "HullNotification[notificationId=" + notificationId + ", channel=" + channel + ", credentials=" + credentials
+                + ", messages=" + messages.size() + "]";
+    }
 }

@@ -50,8 +50,12 @@ public class KafkaRecords {
         this.syncStateWriter = syncStateWriter;
     }
 
-    /** A record to write: its key and its value. */
+    /** A record to write: its key and its value (which holds the notification's credentials: never printed). */
     public record KafkaRecord(String key, String value) {
+        @Override
+        public String toString() {
+            return "KafkaRecord[key=" + key + ", " + value.length() + " characters]";
+        }
     }
 
     /**
