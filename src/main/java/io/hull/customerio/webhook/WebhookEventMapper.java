@@ -1,15 +1,24 @@
 package io.hull.customerio.webhook;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.hull.customerio.http.RequestRejectedException;
 import io.hull.customerio.hull.UserClaims;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +26,13 @@ import org.springframework.stereotype.Component;
  * activity format with {@code event_type}) and turns it into a Hull track call. Properties keep
  * Customer.io's field names; only {@code subject}, {@code href} and {@code failure_message} get the
  * clearer names {@code email_subject}, {@code link_url} and {@code reason}.
+ * <p>
+ * What an authenticated webhook must hold to be forwarded (README, "What a webhook must hold"): names
+ * ({@code object_type}, {@code metric}, {@code event_type}) of letters, digits and {@code _}, at most
+ * {@value #MAX_NAME_LENGTH} long; a {@code timestamp} of unix seconds from 1970 to 9999 (none: the time it
+ * arrived); a user ({@link WebhookIdentity}). One that does not is answered 200 (sent again, it would fail the
+ * same way) and logged {@code incoming.event.error} with the reason. An {@code event_id} that is not a usable
+ * string is replaced by one derived from the webhook's content, so Hull can still drop repeats.
  */
 @Component("webhookEventMapper")
 public class WebhookEventMapper {
@@ -33,23 +49,33 @@ public class WebhookEventMapper {
             "subject", "email_subject",
             "href", "link_url",
             "failure_message", "reason");
+    static final int MAX_NAME_LENGTH = 64;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1," + MAX_NAME_LENGTH + "}");
+    /** 9999-12-31T23:59:59Z: the last second an ISO-8601 date of four digits can say. */
+    static final long MAX_TIMESTAMP = 253_402_300_799L;
 
     private final ObjectMapper json;
+    /** One value, and nothing after it: content after the object (a second object) is refused. */
+    private final ObjectReader trees;
     private final WebhookEventNames names;
     private final WebhookIdentity identity;
 
     public WebhookEventMapper(ObjectMapper json, WebhookEventNames names, WebhookIdentity identity) {
         this.json = json;
+        this.trees = json.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.names = names;
         this.identity = identity;
     }
 
+    /** One JSON object and nothing after it; the reason of a refusal says where, never what was there. */
     public JsonNode parse(byte[] body) {
         JsonNode root;
         try {
-            root = body == null || body.length == 0 ? null : json.readTree(body);
+            root = body == null || body.length == 0 ? null : trees.readValue(body);
+        } catch (MismatchedInputException e) {
+            throw RequestRejectedException.badRequest("invalid_json", "body has more content after its JSON value" + at(e));
         } catch (JsonProcessingException e) {
-            throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON: " + e.getOriginalMessage());
+            throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON" + at(e));
         } catch (IOException e) {
             throw RequestRejectedException.badRequest("invalid_json", "body cannot be read as JSON");
         }
@@ -59,30 +85,39 @@ public class WebhookEventMapper {
         return root;
     }
 
-    public boolean isTestDelivery(JsonNode webhook) {
-        return TEST_DELIVERY_EVENT_ID.equals(webhook.path("event_id").asText());
+    private static String at(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
-    /** No identifier of a Hull user in the webhook: nothing can be tracked (a bean, not simple's == on every webhook). */
-    public boolean hasNoUser(HullTrackEvent event) {
-        return !event.hasClaims();
+    public boolean isTestDelivery(JsonNode webhook) {
+        return TEST_DELIVERY_EVENT_ID.equals(webhook.path("event_id").textValue());
+    }
+
+    /** Cannot be forwarded, whatever is tried: see {@link HullTrackEvent#problem()} (a bean, not simple's == on every webhook). */
+    public boolean cannotBeForwarded(HullTrackEvent event) {
+        return !event.forwardable();
     }
 
     public HullTrackEvent map(JsonNode webhook) {
         JsonNode data = webhook.path("data").isObject() ? webhook.path("data") : json.createObjectNode();
+        List<String> problems = new ArrayList<>();
         String objectType;
         String metric;
         String name;
-        String eventType = WebhookIdentity.text(webhook.path("event_type"));
-        if (WebhookIdentity.text(webhook.path("object_type")) == null && eventType != null) {
+        String eventType = name(webhook, "event_type", problems);
+        if (webhook.get("object_type") == null && eventType != null) {
             String[] split = names.splitLegacy(eventType);
             objectType = split[0];
             metric = split[1];
             name = names.legacyName(eventType);
         } else {
-            objectType = orUnknown(WebhookIdentity.text(webhook.path("object_type")));
-            metric = orUnknown(WebhookIdentity.text(webhook.path("metric")));
-            name = names.name(objectType, metric);
+            objectType = name(webhook, "object_type", problems);
+            metric = name(webhook, "metric", problems);
+            if (objectType == null || metric == null) {
+                problems.add("it has no object_type and metric (nor a legacy event_type) to name the event by");
+            }
+            name = objectType == null || metric == null ? "Unnamed Customer.io Event" : names.name(objectType, metric);
         }
 
         Map<String, Object> properties = new LinkedHashMap<>();
@@ -96,20 +131,52 @@ public class WebhookEventMapper {
             properties.put("event_type", eventType);
         }
 
-        String eventId = WebhookIdentity.text(webhook.path("event_id"));
+        String eventId = WebhookIdentity.identifier(webhook.path("event_id"));
+        boolean derived = eventId == null;
+        if (derived) {
+            eventId = derivedEventId(webhook);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event", name);
         body.put("properties", properties);
-        if (eventId != null) {
-            body.put("event_id", eventId);
-        }
-        body.put("created_at", createdAt(webhook.path("timestamp")));
+        body.put("event_id", eventId);
+        body.put("created_at", createdAt(webhook.get("timestamp"), problems));
         body.put("source", "customerio");
         // Hull would otherwise geolocate the connector's address as the user's.
         body.put("ip", "0");
 
         UserClaims claims = identity.claims(data, objectType);
-        return new HullTrackEvent(name, eventId, claims, body);
+        if (claims.isEmpty()) {
+            problems.add("the webhook names no user: no usable customer id, email address or cio_id (a string of at most "
+                    + WebhookIdentity.MAX_IDENTIFIER_BYTES + " bytes without control characters)");
+        }
+        return new HullTrackEvent(name, eventId, derived, claims, body, problems.isEmpty() ? null : String.join("; ", problems));
+    }
+
+    /** A name of letters, digits and {@code _}; {@code null} (with the problem noted) for anything else, present. */
+    private static String name(JsonNode webhook, String field, List<String> problems) {
+        JsonNode value = webhook.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isTextual() && NAME.matcher(value.textValue()).matches()) {
+            return value.textValue();
+        }
+        problems.add(field + " must be a name of letters, digits and '_', at most " + MAX_NAME_LENGTH + " long");
+        return null;
+    }
+
+    /**
+     * Stable for the same webhook, in both transports (the kafka mode maps the bytes as received again): the
+     * SHA-256 of the webhook as JSON, its first 128 bits in hex behind {@code cio-}.
+     */
+    private String derivedEventId(JsonNode webhook) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(webhook));
+            return "cio-" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot derive an event id", e);
+        }
     }
 
     private void copy(JsonNode data, String from, String to, Map<String, Object> properties) {
@@ -119,15 +186,24 @@ public class WebhookEventMapper {
         }
     }
 
-    /** Unix seconds → ISO-8601; without a usable timestamp, when the webhook arrived. */
-    private static String createdAt(JsonNode timestamp) {
-        if (timestamp.isNumber() || (timestamp.isTextual() && timestamp.asText().matches("\\d{1,12}"))) {
-            return Instant.ofEpochSecond(timestamp.asLong()).toString();
+    /**
+     * Unix seconds (a JSON integer, or a string of digits) → ISO-8601; without a timestamp, when the webhook
+     * arrived. Anything else is a problem: a time that is not one cannot be told from one that is.
+     */
+    private static String createdAt(JsonNode timestamp, List<String> problems) {
+        if (timestamp == null || timestamp.isNull()) {
+            return Instant.now().toString();
         }
-        return Instant.now().toString();
-    }
-
-    private static String orUnknown(String value) {
-        return value == null ? "unknown" : value;
+        long seconds = -1;
+        if (timestamp.isIntegralNumber() && timestamp.canConvertToLong()) {
+            seconds = timestamp.longValue();
+        } else if (timestamp.isTextual() && timestamp.textValue().matches("\\d{1,12}")) {
+            seconds = Long.parseLong(timestamp.textValue());
+        }
+        if (seconds < 0 || seconds > MAX_TIMESTAMP) {
+            problems.add("timestamp must be unix seconds between 1970 and 9999");
+            return Instant.now().toString();
+        }
+        return Instant.ofEpochSecond(seconds).toString();
     }
 }

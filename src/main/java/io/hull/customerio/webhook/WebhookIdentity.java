@@ -3,12 +3,15 @@ package io.hull.customerio.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.hull.UserClaims;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
  * Which Hull user a webhook is about, with Hull's standard claims only:
+ * Only identifiers that are JSON strings count, trimmed, at most {@value #MAX_IDENTIFIER_BYTES} UTF-8 bytes (Customer.io's
+ * limit for ids) and without control characters; any other value is as good as missing.
  * <ul>
  *   <li>the Customer.io id ({@code data.identifiers.id}, else {@code data.customer_id}) as {@code external_id},
  *       or as {@code id} when {@code connector.settings.user_id_mapping} is {@code id};</li>
@@ -21,6 +24,7 @@ import org.springframework.stereotype.Component;
 @Component("webhookIdentity")
 public class WebhookIdentity {
 
+    static final int MAX_IDENTIFIER_BYTES = 150;
     /** Deliberately plain: it only has to tell an address from a phone number, channel or URL. */
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>()\",;:/]+@[^@\\s<>()\",;:/]+\\.[^@\\s<>()\",;:/]+");
     private static final Pattern NAME_ADDRESS = Pattern.compile(".*<([^<>]+)>\\s*");
@@ -33,15 +37,15 @@ public class WebhookIdentity {
 
     public UserClaims claims(JsonNode data, String objectType) {
         JsonNode identifiers = data.path("identifiers");
-        String customerId = firstText(identifiers.path("id"), data.path("customer_id"));
-        String email = email(text(identifiers.path("email")));
+        String customerId = firstIdentifier(identifiers.path("id"), data.path("customer_id"));
+        String email = email(identifier(identifiers.path("email")));
         if (email == null) {
-            email = email(text(data.path("email_address")));
+            email = email(identifier(data.path("email_address")));
         }
         if (email == null && "email".equals(objectType)) {
-            email = email(text(data.path("recipient")));
+            email = email(identifier(data.path("recipient")));
         }
-        String cioId = text(identifiers.path("cio_id"));
+        String cioId = identifier(identifiers.path("cio_id"));
         // The Customer.io id is whatever Hull attribute user_id_mapping named when the customer was sent:
         // it goes back under that claim, and only if it is one of Hull's standard claims.
         String mapping = connector.getSettings().getUserIdMapping();
@@ -73,9 +77,9 @@ public class WebhookIdentity {
         return EMAIL.matcher(candidate).matches() ? candidate : null;
     }
 
-    private static String firstText(JsonNode... nodes) {
+    private static String firstIdentifier(JsonNode... nodes) {
         for (JsonNode node : nodes) {
-            String value = text(node);
+            String value = identifier(node);
             if (value != null) {
                 return value;
             }
@@ -83,11 +87,32 @@ public class WebhookIdentity {
         return null;
     }
 
-    static String text(JsonNode node) {
-        if (node == null || node.isMissingNode() || node.isNull() || node.isContainerNode()) {
+    /** A string that can name a user, or {@code null}: see the class. */
+    static String identifier(JsonNode node) {
+        // control characters are looked for before trimming, which would take those at either end for spaces
+        if (node == null || !node.isTextual() || hasControlCharacter(node.textValue())) {
             return null;
         }
-        String value = node.asText();
+        String value = text(node);
+        return value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES ? null : value;
+    }
+
+    /** A JSON string, trimmed, not blank; {@code null} for anything else (a number or a boolean is not text). */
+    static String text(JsonNode node) {
+        if (node == null || !node.isTextual()) {
+            return null;
+        }
+        String value = node.textValue();
         return value.isBlank() ? null : value.trim();
+    }
+
+    /** C0 controls (tab and line breaks among them), DEL and C1 controls. */
+    static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

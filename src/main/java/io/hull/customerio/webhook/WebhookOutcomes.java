@@ -37,10 +37,10 @@ public class WebhookOutcomes {
         return answer(exchange, 200, "test_delivery", null);
     }
 
-    /** Answered 200: sent again, it would still name nobody, so a retry cannot help. */
-    public Map<String, Object> noClaims(HullTrackEvent event, Exchange exchange) {
+    /** Answered 200: sent again, it would fail the same way (it names nobody, its timestamp is no time...), so a retry cannot help. */
+    public Map<String, Object> notForwarded(HullTrackEvent event, Exchange exchange) {
         Map<String, Object> details = details(event);
-        details.put("reason", "the webhook names no user: no customer id, email address or cio_id");
+        details.put("reason", "not forwarded: " + event.problem());
         decisions.error("incoming.event.error", event.claims(), details);
         return answer(exchange, 200, "skipped", event.name());
     }
@@ -71,6 +71,9 @@ public class WebhookOutcomes {
         details.put("event", event.name());
         if (event.eventId() != null) {
             details.put("event_id", event.eventId());
+        }
+        if (event.eventIdDerived()) {
+            details.put("event_id_derived", true);
         }
         return details;
     }

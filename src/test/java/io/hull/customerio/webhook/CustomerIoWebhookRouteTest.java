@@ -159,7 +159,7 @@ class CustomerIoWebhookRouteTest extends WebhookRouteTestSupport {
             "Slack channel recipient                  | slack  | {\"customer_id\":\"c\",\"recipient\":\"#general\"}                                  | c           |                  | ",
             "URL recipient of a webhook               | webhook| {\"customer_id\":\"c\",\"recipient\":\"https://x.io/hook?to=a@b.io\"}               | c           |                  | ",
             "cio_id only                              | push   | {\"identifiers\":{\"cio_id\":\"d9c1\"}}                                             |             |                  | customerio:d9c1",
-            "numeric customer id                      | email  | {\"customer_id\":42}                                                                | 42          |                  | ",
+            "a number is no customer id               | email  | {\"customer_id\":42,\"email_address\":\"n@x.io\"}                               |             | n@x.io           | ",
     })
     void identityRules(String rule, String objectType, String data, String externalId, String email, String anonymousId) throws Exception {
         ObjectNode webhook = webhook(objectType.trim(), "sent", Map.of());
