@@ -28,6 +28,8 @@ public class CustomerMapper {
     public static final String ACCOUNT_PREFIX = "account.";
     /** An ISO-8601 date, with or without a time and an offset. */
     private static final Pattern ISO_DATE_TIME = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(T.*)?$");
+    /** 9999-12-31T23:59:59Z: the last second of a four-digit year. */
+    static final long MAX_UNIX_SECONDS = 253_402_300_799L;
 
     private final ObjectMapper json;
 
@@ -35,17 +37,34 @@ public class CustomerMapper {
         this.json = json;
     }
 
-    /** The value of the id attribute ({@code user_id_mapping}), if the user has one. */
+    /** The value of the id attribute ({@code user_id_mapping}), if the user has one: a string or a number. */
     public Optional<String> customerId(JsonNode user, SyncSettings settings) {
         JsonNode value = user.get(settings.userIdMapping());
-        if (value == null || value.isNull() || value.isContainerNode() || value.asText().isBlank()) {
+        if (value == null || !(value.isTextual() || value.isNumber()) || value.asText().isBlank()) {
             return Optional.empty();
         }
         return Optional.of(value.asText());
     }
 
-    /** The attributes of the identify call, in a stable order: the fixed ones first, then the synchronized ones. */
-    public Map<String, Object> attributes(JsonNode user, JsonNode account, List<String> segmentNames, SyncSettings settings) {
+    /**
+     * Why an id cannot go into a Customer.io path, or {@code null} when it can: control characters (NUL, line breaks,
+     * ...) would be sent percent-encoded as they are. Its length is a setting, checked with the other limits.
+     */
+    public static String unusableId(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            if (Character.isISOControl(id.charAt(i))) {
+                return "holds control characters";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The attributes of the identify call, in a stable order: the fixed ones first, then the synchronized ones.
+     * What of the user is left out, and why, is added to {@code leftOut}.
+     */
+    public Map<String, Object> attributes(JsonNode user, JsonNode account, List<String> segmentNames, SyncSettings settings,
+                                          List<String> leftOut) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         JsonNode email = user.get("email");
         if (email != null && !email.isNull()) {
@@ -53,7 +72,13 @@ public class CustomerMapper {
         }
         JsonNode createdAt = user.get("created_at");
         if (createdAt != null && !createdAt.isNull()) {
-            attributes.put("created_at", unixSecondsOrText(createdAt.asText()));
+            Long seconds = createdAtSeconds(createdAt);
+            if (seconds != null) {
+                attributes.put("created_at", seconds);
+            } else {
+                leftOut.add("created_at " + abbreviate(createdAt.toString())
+                        + " is not a date from 1970 to 9999 (ISO-8601 or unix seconds): not sent");
+            }
         }
         attributes.put("hull_segments", segmentNames);
         for (String source : settings.synchronizedAttributes()) {
@@ -87,6 +112,25 @@ public class CustomerMapper {
             return unixSecondsOrText(value.asText());
         }
         return json.convertValue(value, Object.class);
+    }
+
+    /**
+     * Customer.io's {@code created_at} is the customer's creation time in unix seconds: an ISO-8601 date (or date and
+     * time) or a number of seconds, from 1970 to 9999; {@code null} for anything else.
+     */
+    static Long createdAtSeconds(JsonNode value) {
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            long seconds = value.longValue();
+            return seconds >= 0 && seconds <= MAX_UNIX_SECONDS ? seconds : null;
+        }
+        if (value.isTextual() && unixSecondsOrText(value.textValue()) instanceof Long seconds) {
+            return seconds >= 0 && seconds <= MAX_UNIX_SECONDS ? seconds : null;
+        }
+        return null;
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
     }
 
     /** Customer.io wants dates as unix seconds; a value that is not an ISO date stays as it is. */

@@ -117,19 +117,28 @@ public class UserSyncPlanner {
             if (customerId == null) {
                 return UserSyncTask.skip(context, claims, "left every synchronized segment but its Customer.io id is unknown");
             }
+            String unusable = CustomerMapper.unusableId(customerId);
+            if (unusable != null) {
+                return UserSyncTask.skip(context, claims, "left every synchronized segment but its Customer.io id " + unusable);
+            }
             return new UserSyncTask(context, claims, UserSyncTask.Action.DELETE, null, customerId, List.of(), null, createdAt,
-                    List.of(), Map.of());
+                    List.of(), Map.of(), List.of());
         }
         Optional<String> customerId = mapper.customerId(user, settings);
         if (customerId.isEmpty()) {
             return UserSyncTask.skip(context, claims, NO_ID_VALUE + " '" + settings.userIdMapping() + "'");
         }
+        String unusable = CustomerMapper.unusableId(customerId.get());
+        if (unusable != null) {
+            return UserSyncTask.skip(context, claims, "the value of the id attribute '" + settings.userIdMapping() + "' " + unusable);
+        }
+        List<String> leftOut = new ArrayList<>();
         Map<String, Object> attributes = mapper.attributes(user, message.path("account"),
-                CustomerMapper.segmentNames(segments), settings);
+                CustomerMapper.segmentNames(segments), settings, leftOut);
         List<String> problems = validator.problems(customerId.get(), attributes, settings);
         if (!problems.isEmpty()) {
             return new UserSyncTask(context, claims, UserSyncTask.Action.INVALID, String.join("; ", problems),
-                    customerId.get(), List.of(), null, null, List.of(), Map.of());
+                    customerId.get(), List.of(), null, null, List.of(), Map.of(), List.of());
         }
         String customerHash = hash.of(customerId.get(), attributes);
         String firstSyncedAt = text(user, TRAIT_CREATED_AT);
@@ -142,7 +151,7 @@ public class UserSyncPlanner {
             action = UserSyncTask.Action.UPDATE;
         }
         return new UserSyncTask(context, claims, action, null, customerId.get(), chunker.chunks(attributes),
-                customerHash, firstSyncedAt, List.of(), Map.of());
+                customerHash, firstSyncedAt, List.of(), Map.of(), List.copyOf(leftOut));
     }
 
     /**

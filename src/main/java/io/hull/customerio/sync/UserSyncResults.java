@@ -45,6 +45,9 @@ public class UserSyncResults {
         Map<String, Object> details = details(task, "operation", task.action().name().toLowerCase());
         details.put("attributes", task.attributeCount());
         details.put("calls", task.identifyCalls().size());
+        if (!task.leftOut().isEmpty()) {
+            details.put("left_out", task.leftOut());
+        }
         decisions.info("outgoing.user.success", task.claims(), details);
         return result(task, Outcome.SUCCESS, null, null, SyncStateTraits.synced(task, clock.instant()));
     }

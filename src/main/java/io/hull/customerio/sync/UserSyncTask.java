@@ -16,19 +16,22 @@ import java.util.Map;
  * @param firstSyncedAt   {@code traits_customerio/created_at} when the customer was sent before
  * @param events          whitelisted events to send after the customer (refused ones included, see {@link EventCall#refusal})
  * @param skippedEvents   names of the events that are not sent, by reason
+ * @param leftOut         what of an identified customer is not sent, and why (a {@code created_at} that is no date)
  */
 public record UserSyncTask(NotificationContext context, UserClaims claims, Action action, String reason,
                            String customerId, List<Map<String, Object>> identifyCalls, String hash,
-                           String firstSyncedAt, List<EventCall> events, Map<String, List<String>> skippedEvents) {
+                           String firstSyncedAt, List<EventCall> events, Map<String, List<String>> skippedEvents,
+                           List<String> leftOut) {
 
     public enum Action { SKIP, INVALID, DELETE, INSERT, UPDATE }
 
     public static UserSyncTask skip(NotificationContext context, UserClaims claims, String reason) {
-        return new UserSyncTask(context, claims, Action.SKIP, reason, null, List.of(), null, null, List.of(), Map.of());
+        return new UserSyncTask(context, claims, Action.SKIP, reason, null, List.of(), null, null, List.of(), Map.of(), List.of());
     }
 
     public UserSyncTask withEvents(List<EventCall> toSend, Map<String, List<String>> skipped) {
-        return new UserSyncTask(context, claims, action, reason, customerId, identifyCalls, hash, firstSyncedAt, toSend, skipped);
+        return new UserSyncTask(context, claims, action, reason, customerId, identifyCalls, hash, firstSyncedAt, toSend, skipped,
+                leftOut);
     }
 
     public List<EventCall> sendableEvents() {

@@ -18,7 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,59 @@ class NotifierDoorHardeningTest extends ConnectorTestSupport {
         assertThat(answer.status()).isEqualTo(400);
         assertJsonError(answer, "invalid_query");
         assertThat(output.getAll()).doesNotContain("Character decoding failed");
+    }
+
+    // --- wrong data in an authenticated notification
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sven\u0000@hull.io", "sven@hull.io\n", "\u0085sven@hull.io"})
+    void anIdWithControlCharactersIsSkippedWithItsReason(String email, CapturedOutput output) {
+        ObjectNode notification = fixtureNotification();
+        ((ObjectNode) notification.path("messages").get(0).path("user")).put("email", email);
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(output.getAll()).contains("outgoing.user.skip").contains("the value of the id attribute 'email' holds control characters");
+        assertNothingSent();
+    }
+
+    @Test
+    void anIdOf900KilobytesIsNotSent(CapturedOutput output) {
+        ObjectNode notification = fixtureNotification();
+        ((ObjectNode) notification.path("messages").get(0).path("user")).put("email", "x".repeat(900 * 1024) + "@hull.io");
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(output.getAll()).contains("more than max_identifier_value_length");
+        assertNothingSent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"Infinity\"", "\"yesterday\"", "\"\"", "\"-000001-01-01T00:00:00Z\"", "\"1969-12-31T23:59:59Z\"",
+            "\"10000-01-01T00:00:00Z\"", "1e20", "-5", "1.5", "true", "{}"})
+    void aCreatedAtThatIsNoDateIsLeftOutOfTheIdentifyAndSaidSo(String createdAt, CapturedOutput output) throws Exception {
+        ObjectNode notification = fixtureNotification();
+        ((ObjectNode) notification.path("messages").get(0).path("user")).set("created_at", JSON.readTree(createdAt));
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        List<LoggedRequest> puts = CUSTOMERIO.findAll(putRequestedFor(anyUrl()));
+        assertThat(puts).hasSize(1);
+        assertThat(json(puts.get(0).getBodyAsString()).has("created_at")).isFalse();
+        assertThat(output.getAll()).contains("outgoing.user.success").contains("left_out")
+                .contains("is not a date from 1970 to 9999");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"2018-01-01T00:00:00Z\"", "\"2018-01-01\"", "1514764800"})
+    void aCreatedAtThatIsADateGoesAsUnixSeconds(String createdAt) throws Exception {
+        ObjectNode notification = fixtureNotification();
+        ((ObjectNode) notification.path("messages").get(0).path("user")).set("created_at", JSON.readTree(createdAt));
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        List<LoggedRequest> puts = CUSTOMERIO.findAll(putRequestedFor(anyUrl()));
+        assertThat(json(puts.get(0).getBodyAsString()).path("created_at").asLong()).isEqualTo(1514764800L);
     }
 
     // --- signatures that could be reused
