@@ -17,6 +17,8 @@ public class ConnectorProperties {
     private DataSize maxNotificationSize = DataSize.ofMegabytes(32);
     /** How much of a body over its endpoint's limit is read into nothing, so that its sender gets the 413. */
     private DataSize maxDiscardedBodySize = DataSize.ofMegabytes(64);
+    /** Request bodies held in memory at once, all requests together; unset: a share of the heap (see {@link #bodyMemory}). */
+    private DataSize maxBodyMemory;
     private final FlowControl flowControl = new FlowControl();
     private final Settings settings = new Settings();
     private final Kafka kafka = new Kafka();
@@ -29,7 +31,17 @@ public class ConnectorProperties {
     public void setMaxNotificationSize(DataSize maxNotificationSize) { this.maxNotificationSize = maxNotificationSize; }
     public DataSize getMaxDiscardedBodySize() { return maxDiscardedBodySize; }
     public void setMaxDiscardedBodySize(DataSize maxDiscardedBodySize) { this.maxDiscardedBodySize = maxDiscardedBodySize; }
+    public DataSize getMaxBodyMemory() { return maxBodyMemory; }
+    public void setMaxBodyMemory(DataSize maxBodyMemory) { this.maxBodyMemory = maxBodyMemory; }
     public FlowControl getFlowControl() { return flowControl; }
+
+    /**
+     * {@code max-body-memory}, or when unset a fifth of the heap's maximum: a body takes about three times its size
+     * while it is worked on (the bytes, a copy, the parsed JSON), so the bodies held stay under about 60 % of the heap.
+     */
+    public long bodyMemory() {
+        return maxBodyMemory != null ? maxBodyMemory.toBytes() : Runtime.getRuntime().maxMemory() / 5;
+    }
     public Settings getSettings() { return settings; }
     public Kafka getKafka() { return kafka; }
 

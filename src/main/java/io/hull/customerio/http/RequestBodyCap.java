@@ -1,5 +1,7 @@
 package io.hull.customerio.http;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -16,6 +18,8 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * before the route answers: a caller that reads the answer only once it has sent its whole body (the JDK's
  * HttpClient does) would otherwise find the connection closed under it and never see the 413. A body
  * declared larger than that is not read at all: the 413 is answered at once and the connection closed.
+ * <p>
+ * All bodies held at once stay within {@code connector.max-body-memory} ({@link BodyMemoryBudget}): a body that
+ * would go over it (its declared length, or its endpoint's limit when chunked) is answered 503 without being read,
+ * and its sender tries again later. The bytes count until the answer is written.
  * <p>
  * Compressed bodies and bodies of other types than JSON never get here ({@link RequestScreening}).
  * <p>
@@ -62,14 +70,21 @@ public class RequestBodyCap extends OncePerRequestFilter {
 
     private final Map<String, Policy> policyByPath;
     private final long maxDiscardedBytes;
+    private final BodyMemoryBudget budget;
+    private final Function<String, byte[]> busyAnswer;
 
     /**
      * @param policyByPath      the policy of each path that takes a body (exact request URIs); every other path: 0 bytes
      * @param maxDiscardedBytes how much of an oversized body is read into nothing so the caller gets its answer
+     * @param budget            the bytes of bodies all requests may hold at once
+     * @param busyAnswer        the JSON of a path's 503 when its body does not fit in the budget now
      */
-    public RequestBodyCap(Map<String, Policy> policyByPath, long maxDiscardedBytes) {
+    public RequestBodyCap(Map<String, Policy> policyByPath, long maxDiscardedBytes, BodyMemoryBudget budget,
+                          Function<String, byte[]> busyAnswer) {
         this.policyByPath = Map.copyOf(policyByPath);
         this.maxDiscardedBytes = maxDiscardedBytes;
+        this.budget = budget;
+        this.busyAnswer = busyAnswer;
     }
 
     @Override
@@ -92,7 +107,75 @@ public class RequestBodyCap extends OncePerRequestFilter {
             readable = maxBytes == Long.MAX_VALUE ? maxBytes : maxBytes + 1;
             discardable = maxDiscardedBytes;
         }
-        chain.doFilter(new CappedRequest(request, readable, discardable), response);
+        // what the body can take, at most: all of it when declared, else all its endpoint allows
+        long reserved = readable == 0 ? 0 : declared >= 0 ? declared : readable;
+        if (reserved > 0 && !budget.tryReserve(reserved)) {
+            refuseBusy(request, response, reserved);
+            return;
+        }
+        try {
+            chain.doFilter(new CappedRequest(request, readable, discardable), response);
+        } finally {
+            if (reserved > 0) {
+                releaseWhenDone(request, reserved);
+            }
+        }
+    }
+
+    /** platform-http answers asynchronously: the body is held until the answer is written. */
+    private void releaseWhenDone(HttpServletRequest request, long reserved) {
+        if (!request.isAsyncStarted()) {
+            budget.release(reserved);
+            return;
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        request.getAsyncContext().addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                release();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                release();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                release();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                event.getAsyncContext().addListener(this);
+            }
+
+            private void release() {
+                if (released.compareAndSet(false, true)) {
+                    budget.release(reserved);
+                }
+            }
+        });
+    }
+
+    /**
+     * 503: the bodies held now and this one would be more than {@code connector.max-body-memory}. Its sender tries
+     * again (Hull after its flow control's retry, Customer.io on its schedule), as after any overload.
+     */
+    private void refuseBusy(HttpServletRequest request, HttpServletResponse response, long bytes) throws IOException {
+        LOG.warn("request refused: 503 busy: {} {} with a body of {} bytes; {} of {} bytes of bodies are held now "
+                + "(connector.max-body-memory)", request.getMethod(), request.getRequestURI(), bytes, budget.held(), budget.capacity());
+        CappedInputStream rest = new CappedInputStream(request.getInputStream(), 0,
+                request.getContentLengthLong() <= maxDiscardedBytes ? maxDiscardedBytes : 0);
+        rest.read();
+        byte[] answer = busyAnswer.apply(request.getRequestURI());
+        response.setStatus(503);
+        response.setContentType("application/json");
+        response.setContentLength(answer.length);
+        if (request.getContentLengthLong() > maxDiscardedBytes) {
+            response.setHeader("Connection", "close");
+        }
+        response.getOutputStream().write(answer);
     }
 
     /** The request with a body stream that ends after {@code readable} bytes. */

@@ -1,11 +1,15 @@
 package io.hull.customerio.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.hull.NotifierSignatureVerifier;
+import io.hull.customerio.sync.FlowControl;
 import io.hull.customerio.webhook.WebhookAuthenticator;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -55,7 +59,8 @@ public class RequestBodyLimits {
                                                                  RequestBodyLimit webhookBodyLimit, HullProperties hull,
                                                                  ConnectorProperties connector,
                                                                  NotifierSignatureVerifier notifierSignatures,
-                                                                 WebhookAuthenticator webhookAuthenticator) {
+                                                                 WebhookAuthenticator webhookAuthenticator, ObjectMapper json)
+            throws JsonProcessingException {
         Map<String, RequestBodyCap.Policy> policies = Map.of(
                 NOTIFIER, new RequestBodyCap.Policy(notificationBodyLimit.maxBytes(), request -> notifierSignatures.accepts(
                         request.getHeader(NotifierSignatureVerifier.SIGNATURE_HEADER),
@@ -63,7 +68,12 @@ public class RequestBodyLimits {
                 WEBHOOK, new RequestBodyCap.Policy(webhookBodyLimit.maxBytes(),
                         request -> webhookAuthenticator.acceptsToken(request.getQueryString())),
                 BATCH, RequestBodyCap.Policy.upTo(hull.getBatch().getMaxRequestSize().toBytes())); // read by BatchRequests
-        RequestBodyCap cap = new RequestBodyCap(policies, connector.getMaxDiscardedBodySize().toBytes());
+        SafeError busy = new SafeError("busy",
+                "the connector holds as many request bodies as it has memory for (connector.max-body-memory); try again later");
+        byte[] notifierBusy = json.writeValueAsBytes(FlowControl.retryAnswer(connector.getFlowControl().getRetryInMillis(), List.of(busy)));
+        byte[] otherBusy = json.writeValueAsBytes(ErrorResponses.errors(busy));
+        RequestBodyCap cap = new RequestBodyCap(policies, connector.getMaxDiscardedBodySize().toBytes(),
+                new BodyMemoryBudget(connector.bodyMemory()), path -> NOTIFIER.equals(path) ? notifierBusy : otherBusy);
         FilterRegistrationBean<RequestBodyCap> registration = new FilterRegistrationBean<>(cap);
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.errors.JsonLocations;
 import io.hull.customerio.http.RequestRejectedException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public class NotificationParser {
                 root = read(body, false);
             }
         } catch (JsonProcessingException e) {
-            throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON: " + e.getOriginalMessage());
+            throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON" + JsonLocations.of(e));
         } catch (IOException e) {
             throw RequestRejectedException.badRequest("invalid_json", "body cannot be read as JSON");
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hull.customerio.errors.JsonLocations;
+import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.hull.HullNotification;
 import io.hull.customerio.hull.HullUnavailableException;
 import io.hull.customerio.sync.MessageDeduplicator;
@@ -19,6 +21,8 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +34,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("kafkaRecords")
 public class KafkaRecords {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaRecords.class);
 
     /** Key of the records of notifications without Customer.io credentials (the consumer skips them). */
     static final String NO_SITE = "no-site";
@@ -131,7 +137,7 @@ public class KafkaRecords {
         try {
             envelope = json.readTree(String.valueOf(entry.value()));
         } catch (JsonProcessingException e) {
-            throw new BadRecordException("not a JSON user update record: " + e.getOriginalMessage());
+            throw new BadRecordException("not a JSON user update record" + JsonLocations.of(e));
         }
         if (envelope == null || envelope.path("version").asInt() != VERSION || !envelope.path("message").isObject()) {
             throw new BadRecordException("not a user update record of version " + VERSION);
@@ -140,7 +146,7 @@ public class KafkaRecords {
         try {
             context = json.treeToValue(envelope.path("context"), NotificationContext.class);
         } catch (JsonProcessingException e) {
-            throw new BadRecordException("user update record without a readable context: " + e.getOriginalMessage());
+            throw new BadRecordException("user update record without a readable context" + JsonLocations.of(e));
         }
         return planner.plan(context, envelope.path("message"));
     }
@@ -167,8 +173,11 @@ public class KafkaRecords {
         try {
             syncStateWriter.writeBack(delivered.stream().map(entry -> (UserSyncResult) entry.result()).toList());
         } catch (RuntimeException e) {
+            if (SafeError.isUnexpected(e)) {
+                log.error("unexpected error while writing a round's sync state to Hull; its records are tried again", e);
+            }
             String reason = e instanceof HullUnavailableException ? e.getMessage()
-                    : "sync state not written to Hull: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+                    : "sync state not written to Hull: " + SafeError.of(e).reason();
             delivered.forEach(entry -> entry.failed(reason, false));
         }
     }

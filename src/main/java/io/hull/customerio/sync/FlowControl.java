@@ -2,6 +2,7 @@ package io.hull.customerio.sync;
 
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.errors.SafeError;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,12 +57,16 @@ public class FlowControl {
         return retry(exchange, Set.of(SafeError.of(e)));
     }
 
-    /** 503 with the errors in the shape of every error answer ({@code {"code","reason"}} each), and flow control. */
     private Map<String, Object> retry(Exchange exchange, Set<SafeError> errors) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+        return retryAnswer(settings.getRetryInMillis(), errors);
+    }
+
+    /** The 503's body: flow control {@code retry}, and the errors in the shape of every error answer. */
+    public static Map<String, Object> retryAnswer(long retryInMillis, Collection<SafeError> errors) {
         Map<String, Object> flow = new LinkedHashMap<>();
         flow.put("type", "retry");
-        flow.put("in", settings.getRetryInMillis());
+        flow.put("in", retryInMillis);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("flow_control", flow);
         answer.put("errors", errors.stream().map(SafeError::asMap).toList());

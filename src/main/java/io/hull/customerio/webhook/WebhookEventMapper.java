@@ -1,12 +1,12 @@
 package io.hull.customerio.webhook;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.hull.customerio.errors.JsonLocations;
 import io.hull.customerio.http.RequestRejectedException;
 import io.hull.customerio.hull.UserClaims;
 import java.io.IOException;
@@ -73,9 +73,9 @@ public class WebhookEventMapper {
         try {
             root = body == null || body.length == 0 ? null : trees.readValue(body);
         } catch (MismatchedInputException e) {
-            throw RequestRejectedException.badRequest("invalid_json", "body has more content after its JSON value" + at(e));
+            throw RequestRejectedException.badRequest("invalid_json", "body has more content after its JSON value" + JsonLocations.of(e));
         } catch (JsonProcessingException e) {
-            throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON" + at(e));
+            throw RequestRejectedException.badRequest("invalid_json", "body is not valid JSON" + JsonLocations.of(e));
         } catch (IOException e) {
             throw RequestRejectedException.badRequest("invalid_json", "body cannot be read as JSON");
         }
@@ -83,11 +83,6 @@ public class WebhookEventMapper {
             throw RequestRejectedException.badRequest("invalid_body", "body must be a JSON object");
         }
         return root;
-    }
-
-    private static String at(JsonProcessingException e) {
-        JsonLocation location = e.getLocation();
-        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     public boolean isTestDelivery(JsonNode webhook) {

@@ -20,7 +20,7 @@ class RequestBodyCapTest {
     private final RequestBodyCap cap = new RequestBodyCap(Map.of(
             "/webhook", RequestBodyCap.Policy.upTo(LIMIT),
             "/signed", new RequestBodyCap.Policy(LIMIT, request -> "good".equals(request.getHeader("X-Signature")))),
-            MAX_DISCARDED);
+            MAX_DISCARDED, new BodyMemoryBudget(Long.MAX_VALUE), path -> "{}".getBytes());
     private final AtomicReference<byte[]> readByRoute = new AtomicReference<>();
     private final FilterChain route = (request, response) -> readByRoute.set(request.getInputStream().readAllBytes());
 
