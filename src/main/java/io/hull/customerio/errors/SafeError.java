@@ -13,13 +13,30 @@ public record SafeError(String code, String reason) {
     public static final SafeError INTERNAL = new SafeError("internal_error",
             "the connector failed unexpectedly; the details are in its log");
 
+    /** Kafka not acknowledging in time (kafka transport): the work is handed back to its sender. */
+    public static final SafeError KAFKA_UNAVAILABLE = new SafeError("kafka_unavailable",
+            "Kafka did not acknowledge the work in time; send it again");
+
     public static SafeError of(Throwable e) {
-        return e instanceof ConnectorException known ? new SafeError(known.code(), known.reason()) : INTERNAL;
+        if (e instanceof ConnectorException known) {
+            return new SafeError(known.code(), known.reason());
+        }
+        return isKafkaFailure(e) ? KAFKA_UNAVAILABLE : INTERNAL;
     }
 
     /** An exception the connector did not foresee: its caller logs it in full (once) before answering. */
     public static boolean isUnexpected(Throwable e) {
-        return !(e instanceof ConnectorException);
+        return !(e instanceof ConnectorException) && !isKafkaFailure(e);
+    }
+
+    /** A Kafka client's failure (unreachable, too slow, refused), wherever in the causes Camel put it. */
+    private static boolean isKafkaFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.KafkaException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code {"code": ..., "reason": ...}}, one entry of an error answer's {@code errors}. */

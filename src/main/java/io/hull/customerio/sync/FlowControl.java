@@ -51,10 +51,13 @@ public class FlowControl {
 
     /** The notification failed as a whole after it was accepted (e.g. Hull unreachable for the write-back). */
     public Map<String, Object> failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e, Exchange exchange) {
+        SafeError error = SafeError.of(e);
         if (SafeError.isUnexpected(e)) {
             log.error("unexpected error while handling a notification; Hull is asked to retry", e);
+        } else {
+            log.warn("notification answered 503 retry: {}: {}", error.code(), error.reason());
         }
-        return retry(exchange, Set.of(SafeError.of(e)));
+        return retry(exchange, Set.of(error));
     }
 
     private Map<String, Object> retry(Exchange exchange, Set<SafeError> errors) {
