@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.errors.NetworkErrors;
 import io.hull.customerio.kafka.KafkaRecords;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.logging.DecisionLog;
@@ -32,6 +33,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,6 +47,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ExtractJobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ExtractJobRunner.class);
 
     static final String CHUNK_ROUTE = "direct:hull-batch-chunk";
     static final String KAFKA_ROUTE = "direct:publish-batch-users";
@@ -92,7 +97,8 @@ public class ExtractJobRunner {
             Thread.currentThread().interrupt();
             fail(job, "interrupted: the connector is stopping");
         } catch (RuntimeException e) {
-            fail(job, "stopped by an unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            log.error("backfill job {} stopped by an unexpected error", job.id(), e);
+            fail(job, "stopped by an unexpected error (the details are in the connector's log)");
         }
     }
 
@@ -103,7 +109,7 @@ public class ExtractJobRunner {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            return "the extract could not be fetched: " + e.getClass().getSimpleName();
+            return "the extract could not be fetched: " + NetworkErrors.describe(e);
         }
         int chunkSize = Math.max(1, hull.getBatch().getChunkSize());
         long progressNanos = hull.getBatch().getProgressInterval().toNanos();
@@ -150,8 +156,7 @@ public class ExtractJobRunner {
             } else if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
             } else {
-                streamError = "the extract stream broke after " + job.read.get() + " lines: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage());
+                streamError = "the extract stream broke after " + job.read.get() + " lines: " + NetworkErrors.describe(e);
             }
         }
         // The users read before a break are whole lines: they are sent all the same.

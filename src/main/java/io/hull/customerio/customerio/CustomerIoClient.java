@@ -3,6 +3,7 @@ package io.hull.customerio.customerio;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.errors.NetworkErrors;
 import io.hull.customerio.sync.UserSyncTask;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
@@ -250,7 +251,7 @@ public class CustomerIoClient {
                 return new Failure(call + " failed: no answer within " + timeout.toMillis() + " ms", e, Optional.empty(), "timeout");
             }
             // refused and reset connections, a connection closed without an answer, connect timeouts
-            String detail = call + " failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+            String detail = call + " failed: " + NetworkErrors.describe(e);
             return new Failure(detail, e, Optional.empty(), e.getClass().getSimpleName());
         } finally {
             cutOff.cancel(false);

@@ -3,6 +3,7 @@ package io.hull.customerio.hull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.errors.NetworkErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -90,7 +91,7 @@ public class FirehoseClient {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             count(entries, "unreachable");
-            throw new HullUnavailableException("Hull firehose " + url.getHost() + " unreachable: " + e.getClass().getSimpleName(), e);
+            throw new HullUnavailableException("Hull firehose " + url.getHost() + " unreachable: " + NetworkErrors.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HullUnavailableException("Hull firehose call interrupted", e);

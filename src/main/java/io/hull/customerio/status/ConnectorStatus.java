@@ -3,6 +3,7 @@ package io.hull.customerio.status;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.customerio.CustomerIoCredentials;
+import io.hull.customerio.errors.NetworkErrors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,7 +78,7 @@ public class ConnectorStatus {
             }
             return null;
         } catch (IOException e) {
-            return "Customer.io cannot be reached at " + customerIo.getTrackUrl() + " (" + e.getClass().getSimpleName() + ").";
+            return "Customer.io cannot be reached at " + customerIo.getTrackUrl() + " (" + NetworkErrors.describe(e) + ").";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "The Customer.io credential check was interrupted.";

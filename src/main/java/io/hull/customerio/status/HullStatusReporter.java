@@ -3,6 +3,7 @@ package io.hull.customerio.status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.errors.NetworkErrors;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.HullUnavailableException;
 import java.io.IOException;
@@ -57,7 +58,8 @@ public class HullStatusReporter {
         try {
             code = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
-            throw new HullUnavailableException("Hull " + url.getHost() + " unreachable for the status report: " + e.getClass().getSimpleName(), e);
+            throw new HullUnavailableException("Hull " + url.getHost() + " unreachable for the status report: "
+                    + NetworkErrors.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HullUnavailableException("status report interrupted", e);

@@ -124,6 +124,17 @@ class RetryTest extends ThrottledConnectorTestSupport {
         assertThat(arrivals("retry-400")).hasSize(1);
     }
 
+    @Test
+    void aNetworkFailureIsToldInWordsNotByItsJavaClass() {
+        CUSTOMERIO.stubFor(put(urlMatching("/api/v1/customers/.*")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        HttpResponse<String> answer = postNotification(notificationFor("retry-words", 1));
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        String reason = json(answer.body()).path("errors").get(0).path("reason").asText();
+        assertThat(reason).contains("the connection broke").doesNotContainPattern("[A-Za-z]+(Exception|Error)");
+    }
+
     /** The first PUT gets {@code failure}, every later one the default 200. */
     private static void failFirstPut(ResponseDefinitionBuilder failure) {
         CUSTOMERIO.stubFor(put(urlMatching("/api/v1/customers/.*")).inScenario("first fails")
