@@ -199,6 +199,25 @@ class WebhookDoorHardeningTest extends WebhookRouteTestSupport {
         assertThat(firehoseRequests()).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"reporting-email-delivered.json", "reporting-email-clicked.json", "reporting-push-delivered.json",
+            "reporting-customer-unsubscribed.json", "legacy-email-opened.json"})
+    void noValueAnywhereMakesTheConnectorFail(String fixture) throws Exception {
+        java.util.Random random = new java.util.Random(Long.getLong("fuzz.seed", 20261201L) + fixture.hashCode());
+        List<String> failures = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ObjectNode webhook = fixture(fixture);
+            String path = io.hull.customerio.support.BadJson.replaceOneValue(webhook, random);
+
+            HttpResponse<String> answer = send(webhook);
+
+            if (answer.statusCode() != 200 && answer.statusCode() != 400 || answer.body().contains("internal_error")) {
+                failures.add(answer.statusCode() + " for " + path + ": " + answer.body());
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
     private void assertError(String body, String code) {
         try {
             JsonNode error = json.readTree(body).path("errors").get(0);
