@@ -103,8 +103,13 @@ class LargeBodiesMemoryTest {
         return body;
     }
 
-    private static void assertStillUp() {
+    private static void assertStillUp() throws Exception {
         assertThat(connector.isAlive()).as("the connector is still running (see %s)", connector.log()).isTrue();
         assertThat(RawHttp.send(connector.port(), "GET", "/actuator/health", Map.of(), null).status()).isEqualTo(200);
+        // and the memory of the bodies answered is free again: an ordinary notification is taken
+        ObjectNode notification = TestNotifications.forSite("after-the-flood", 1);
+        ((ObjectNode) notification.path("connector").path("private_settings")).remove(List.of("site_id", "api_key"));
+        assertThat(RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", "application/json"),
+                JSON.writeValueAsBytes(notification)).status()).isEqualTo(200);
     }
 }
