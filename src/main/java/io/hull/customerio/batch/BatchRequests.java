@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.http.BoundedBodyReader;
+import io.hull.customerio.http.QueryStrings;
 import io.hull.customerio.http.RequestRejectedException;
 import java.io.IOException;
 import java.net.URI;
@@ -30,6 +31,17 @@ public class BatchRequests {
     public BatchRequests(HullProperties hull, ObjectMapper json) {
         this.hull = hull;
         this.json = json;
+    }
+
+    /** The same check as {@link #verifyCredentials}, on the raw query: a request that fails it is not read ({@code RequestBodyCap}). */
+    public boolean acceptsCredentials(String query) {
+        try {
+            verifyCredentials(QueryStrings.parameter(query, "organization"), QueryStrings.parameter(query, "ship"),
+                    QueryStrings.parameter(query, "secret"));
+            return true;
+        } catch (RequestRejectedException refused) {
+            return false;
+        }
     }
 
     /** The query's organization, ship (connector id) and secret must be the configured {@code hull.*} ones. */

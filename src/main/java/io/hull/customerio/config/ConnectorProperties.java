@@ -17,7 +17,7 @@ public class ConnectorProperties {
     private DataSize maxNotificationSize = DataSize.ofMegabytes(32);
     /** How much of a body over its endpoint's limit is read into nothing, so that its sender gets the 413. */
     private DataSize maxDiscardedBodySize = DataSize.ofMegabytes(64);
-    /** Request bodies held in memory at once, all requests together; unset: a share of the heap (see {@link #bodyMemory}). */
+    /** Notification and batch bodies held in memory at once; unset: a share of the heap (see {@link #bodyMemory}). */
     private DataSize maxBodyMemory;
     private final FlowControl flowControl = new FlowControl();
     private final Settings settings = new Settings();

@@ -77,6 +77,8 @@ public class CustomerIoProperties {
         /** Off (null) by default: Customer.io re-delivers failed webhooks, with their first signature, for up to 7 days. */
         private Duration maxSignatureAge;
         private DataSize maxBodySize = DataSize.ofMegabytes(1);
+        /** Webhook bodies held in memory at once; unset: a sixteenth of the heap (see {@link #bodyMemory}). */
+        private DataSize maxBodyMemory;
         /** Longest wait for Hull's firehose before answering 503 (Customer.io then retries). */
         private Duration answerTimeout = Duration.ofMillis(2500);
         /** Timeout of one firehose attempt. */
@@ -97,6 +99,17 @@ public class CustomerIoProperties {
         public void setMaxSignatureAge(Duration maxSignatureAge) { this.maxSignatureAge = maxSignatureAge; }
         public DataSize getMaxBodySize() { return maxBodySize; }
         public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
+        public DataSize getMaxBodyMemory() { return maxBodyMemory; }
+        public void setMaxBodyMemory(DataSize maxBodyMemory) { this.maxBodyMemory = maxBodyMemory; }
+
+        /**
+         * {@code max-body-memory}, or when unset a sixteenth of the heap's maximum (16 MB of a 256 MB heap: thousands
+         * of webhooks of a few KB, sixteen of the largest). Its own budget, not the notifications': a webhook signed
+         * only by its body cannot be refused before it is read, and must not crowd Hull's notifications out.
+         */
+        public long bodyMemory() {
+            return maxBodyMemory != null ? maxBodyMemory.toBytes() : Runtime.getRuntime().maxMemory() / 16;
+        }
         public Duration getAnswerTimeout() { return answerTimeout; }
         public void setAnswerTimeout(Duration answerTimeout) { this.answerTimeout = answerTimeout; }
         public Duration getHullTimeout() { return hullTimeout; }

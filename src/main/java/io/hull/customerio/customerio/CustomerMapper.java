@@ -2,6 +2,7 @@ package io.hull.customerio.customerio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.input.InputRules;
 import io.hull.customerio.sync.SyncSettings;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -28,8 +29,6 @@ public class CustomerMapper {
     public static final String ACCOUNT_PREFIX = "account.";
     /** An ISO-8601 date, with or without a time and an offset. */
     private static final Pattern ISO_DATE_TIME = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(T.*)?$");
-    /** 9999-12-31T23:59:59Z: the last second of a four-digit year. */
-    static final long MAX_UNIX_SECONDS = 253_402_300_799L;
 
     private final ObjectMapper json;
 
@@ -37,13 +36,16 @@ public class CustomerMapper {
         this.json = json;
     }
 
-    /** The value of the id attribute ({@code user_id_mapping}), if the user has one: a string or a number. */
+    /**
+     * The value of the id attribute ({@code user_id_mapping}), if the user has one: a string, or a whole number as
+     * its decimal digits (a trait may hold one; {@code 1.5} or {@code 1e20} is no id).
+     */
     public Optional<String> customerId(JsonNode user, SyncSettings settings) {
         JsonNode value = user.get(settings.userIdMapping());
-        if (value == null || !(value.isTextual() || value.isNumber()) || value.asText().isBlank()) {
+        if (value == null || !(value.isTextual() || value.isIntegralNumber()) || value.asText().isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(value.asText());
+        return Optional.of(value.isIntegralNumber() ? value.bigIntegerValue().toString() : value.asText());
     }
 
     /**
@@ -51,12 +53,7 @@ public class CustomerMapper {
      * ...) would be sent percent-encoded as they are. Its length is a setting, checked with the other limits.
      */
     public static String unusableId(String id) {
-        for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
-                return "holds control characters";
-            }
-        }
-        return null;
+        return InputRules.hasControlCharacter(id) ? "holds control characters" : null;
     }
 
     /**
@@ -116,17 +113,14 @@ public class CustomerMapper {
 
     /**
      * Customer.io's {@code created_at} is the customer's creation time in unix seconds: an ISO-8601 date (or date and
-     * time) or a number of seconds, from 1970 to 9999; {@code null} for anything else.
+     * time) or unix seconds (a whole number, or a string of digits), from 1970 to 9999; {@code null} for anything else.
      */
     static Long createdAtSeconds(JsonNode value) {
-        if (value.isIntegralNumber() && value.canConvertToLong()) {
-            long seconds = value.longValue();
-            return seconds >= 0 && seconds <= MAX_UNIX_SECONDS ? seconds : null;
+        Long seconds = InputRules.unixSeconds(value);
+        if (seconds == null && value.isTextual() && unixSecondsOrText(value.textValue()) instanceof Long fromDate) {
+            seconds = fromDate >= 0 && fromDate <= InputRules.MAX_UNIX_SECONDS ? fromDate : null;
         }
-        if (value.isTextual() && unixSecondsOrText(value.textValue()) instanceof Long seconds) {
-            return seconds >= 0 && seconds <= MAX_UNIX_SECONDS ? seconds : null;
-        }
-        return null;
+        return seconds;
     }
 
     private static String abbreviate(String value) {

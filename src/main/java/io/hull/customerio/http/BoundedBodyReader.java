@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a request body as the exact bytes sent, and never more than a limit: a chunked body with no
@@ -12,7 +14,27 @@ import org.apache.camel.Exchange;
  */
 public final class BoundedBodyReader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BoundedBodyReader.class);
+
     private BoundedBodyReader() {
+    }
+
+    /**
+     * Reads {@code in} into nothing, 8 KB at a time, up to {@code maxBytes}: what is left of a body that is refused,
+     * so that a client that reads the answer only after sending everything still gets it. A sender that went away
+     * only ends it sooner. Returns how much was read.
+     */
+    public static long discard(InputStream in, long maxBytes) {
+        byte[] sink = new byte[8 * 1024];
+        long total = 0;
+        try {
+            for (int n; total < maxBytes && (n = in.read(sink, 0, (int) Math.min(sink.length, maxBytes - total))) > 0; ) {
+                total += n;
+            }
+        } catch (IOException senderGone) {
+            LOG.debug("sender went away while a refused body was discarded: {}", senderGone.getClass().getSimpleName());
+        }
+        return total;
     }
 
     public static byte[] read(Exchange exchange, long maxBytes) {

@@ -50,7 +50,10 @@ public class ErrorResponses {
             case 414 -> new SafeError("uri_too_long", "the request URI is too long");
             case 415 -> new SafeError("unsupported_media_type", "the connector takes application/json bodies only");
             case 431 -> new SafeError("headers_too_large", "the request headers are too large");
+            case 501 -> new SafeError("not_implemented", "the request uses an HTTP feature the connector does not take "
+                    + "(a Transfer-Encoding other than chunked, an unknown method)");
             case 503 -> new SafeError("unavailable", "the connector cannot take requests now; try again later");
+            case 505 -> new SafeError("http_version_not_supported", "the connector speaks HTTP/1.1 (and 1.0)");
             default -> status >= 500 ? SafeError.INTERNAL : new SafeError("http_" + status, "the request was refused");
         };
     }

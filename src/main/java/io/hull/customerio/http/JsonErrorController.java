@@ -14,16 +14,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Every error answer that no route wrote (an unknown path, a wrong method, a failure inside platform-http
- * before the route ran) in the connector's one error shape, instead of Spring Boot's own JSON or its
- * Whitelabel HTML page. Spring Boot forwards every {@code sendError} here ({@code server.error.path}).
+ * Spring Boot's error page ({@code server.error.path}) in the connector's one error shape, instead of Spring Boot's own
+ * JSON or its Whitelabel HTML page: for an exception that leaves the servlet, or {@code /error} asked for itself.
+ * (Every {@code sendError} is answered before it gets here, by {@link RequestScreening}.)
  * Each refusal is logged with its reason; nothing the caller sent but the method and path is repeated.
  */
 @RestController
 public class JsonErrorController implements ErrorController {
 
     private static final Logger log = LoggerFactory.getLogger(JsonErrorController.class);
-    private static final int MAX_PATH_LOGGED = 200;
 
     private final ObjectMapper json;
 
@@ -38,7 +37,7 @@ public class JsonErrorController implements ErrorController {
         int status = statusAttribute instanceof Integer code ? code : 404;
         SafeError error = ErrorResponses.forStatus(status);
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        String target = abbreviate(path == null ? request.getRequestURI() : path.toString());
+        String target = RequestScreening.abbreviate(path == null ? request.getRequestURI() : path.toString());
         if (status >= 500) {
             // the failure itself was logged where it happened (platform-http logs what it could not handle)
             log.error("request failed: {} {}: {} {}", status, error.code(), request.getMethod(), target);
@@ -47,9 +46,5 @@ public class JsonErrorController implements ErrorController {
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
                 .body(json.writeValueAsBytes(ErrorResponses.errors(error)));
-    }
-
-    static String abbreviate(String path) {
-        return path.length() <= MAX_PATH_LOGGED ? path : path.substring(0, MAX_PATH_LOGGED) + "…";
     }
 }

@@ -18,8 +18,6 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +41,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * HttpClient does) would otherwise find the connection closed under it and never see the 413. A body
  * declared larger than that is not read at all: the 413 is answered at once and the connection closed.
  * <p>
- * All bodies held at once stay within {@code connector.max-body-memory} ({@link BodyMemoryBudget}): a body that
- * would go over it (its declared length, or its endpoint's limit when chunked) is answered 503 without being read,
- * and its sender tries again later. The bytes count until the answer is written.
+ * All bodies held at once stay within their door's {@link BodyMemoryBudget} ({@code connector.max-body-memory} for
+ * notifications and batch requests, {@code customerio.webhook.max-body-memory} for webhooks, which can be refused
+ * on their headers only when a token is set): a body that would go over it (its declared length, or its endpoint's
+ * limit when chunked) is answered 503 without being read, and its sender tries again later.
  * <p>
  * Compressed bodies and bodies of other types than JSON never get here ({@link RequestScreening}).
  * <p>
@@ -56,35 +55,26 @@ public class RequestBodyCap extends OncePerRequestFilter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestBodyCap.class);
 
     /**
-     * What one path takes: at most {@code maxBytes}, and only from a request whose headers pass
-     * {@code headersAccepted} (its route refuses the others on their headers alone, so their bodies are not read).
+     * What one path takes: at most {@code maxBytes}, only from a request whose headers pass {@code headersAccepted}
+     * (its route refuses the others on their headers alone, so their bodies are not held), and within the memory
+     * {@code budget} it shares with other paths; {@code busyAnswer}: its 503 when the budget is full.
      */
-    public record Policy(long maxBytes, Predicate<HttpServletRequest> headersAccepted) {
-
-        public static Policy upTo(long maxBytes) {
-            return new Policy(maxBytes, request -> true);
-        }
+    public record Policy(long maxBytes, Predicate<HttpServletRequest> headersAccepted, BodyMemoryBudget budget,
+                         byte[] busyAnswer) {
     }
 
-    private static final Policy NO_BODY = Policy.upTo(0);
+    private static final Policy NO_BODY = new Policy(0, request -> true, null, null);
 
     private final Map<String, Policy> policyByPath;
     private final long maxDiscardedBytes;
-    private final BodyMemoryBudget budget;
-    private final Function<String, byte[]> busyAnswer;
 
     /**
      * @param policyByPath      the policy of each path that takes a body (exact request URIs); every other path: 0 bytes
      * @param maxDiscardedBytes how much of an oversized body is read into nothing so the caller gets its answer
-     * @param budget            the bytes of bodies all requests may hold at once
-     * @param busyAnswer        the JSON of a path's 503 when its body does not fit in the budget now
      */
-    public RequestBodyCap(Map<String, Policy> policyByPath, long maxDiscardedBytes, BodyMemoryBudget budget,
-                          Function<String, byte[]> busyAnswer) {
+    public RequestBodyCap(Map<String, Policy> policyByPath, long maxDiscardedBytes) {
         this.policyByPath = Map.copyOf(policyByPath);
         this.maxDiscardedBytes = maxDiscardedBytes;
-        this.budget = budget;
-        this.busyAnswer = busyAnswer;
     }
 
     @Override
@@ -108,41 +98,49 @@ public class RequestBodyCap extends OncePerRequestFilter {
             discardable = maxDiscardedBytes;
         }
         // what the body can take, at most: all of it when declared, else all its endpoint allows
-        long reserved = readable == 0 ? 0 : declared >= 0 ? declared : readable;
-        if (reserved > 0 && !budget.tryReserve(reserved)) {
-            refuseBusy(request, response, reserved);
-            return;
+        long bytes = readable == 0 ? 0 : declared >= 0 ? declared : readable;
+        BodyMemoryBudget.Reservation reservation = null;
+        if (bytes > 0 && policy.budget() != null) {
+            reservation = policy.budget().tryReserve(bytes);
+            if (reservation == null) {
+                refuseBusy(request, response, bytes, policy);
+                return;
+            }
+            request.setAttribute(BodyMemoryBudget.Reservation.ATTRIBUTE, reservation);
         }
         try {
             chain.doFilter(new CappedRequest(request, readable, discardable), response);
         } finally {
-            if (reserved > 0) {
-                releaseWhenDone(request, reserved);
+            if (reservation != null) {
+                releaseWhenAnswered(request, reservation);
             }
         }
     }
 
-    /** platform-http answers asynchronously: the body is held until the answer is written. */
-    private void releaseWhenDone(HttpServletRequest request, long reserved) {
+    /**
+     * A body whose route never began (platform-http failed to read it) is given back once the request is answered;
+     * once its route has begun, when the route's exchange is done ({@link BodyMemoryRoutePolicy}), which may be
+     * later: platform-http answers asynchronously, and an async timeout answers while the route still works.
+     */
+    private static void releaseWhenAnswered(HttpServletRequest request, BodyMemoryBudget.Reservation reservation) {
         if (!request.isAsyncStarted()) {
-            budget.release(reserved);
+            reservation.release();
             return;
         }
-        AtomicBoolean released = new AtomicBoolean();
         request.getAsyncContext().addListener(new AsyncListener() {
             @Override
             public void onComplete(AsyncEvent event) {
-                release();
+                releaseUnlessHeld();
             }
 
             @Override
             public void onTimeout(AsyncEvent event) {
-                release();
+                releaseUnlessHeld();
             }
 
             @Override
             public void onError(AsyncEvent event) {
-                release();
+                releaseUnlessHeld();
             }
 
             @Override
@@ -150,9 +148,9 @@ public class RequestBodyCap extends OncePerRequestFilter {
                 event.getAsyncContext().addListener(this);
             }
 
-            private void release() {
-                if (released.compareAndSet(false, true)) {
-                    budget.release(reserved);
+            private void releaseUnlessHeld() {
+                if (!reservation.isHeldByExchange()) {
+                    reservation.release();
                 }
             }
         });
@@ -162,13 +160,14 @@ public class RequestBodyCap extends OncePerRequestFilter {
      * 503: the bodies held now and this one would be more than {@code connector.max-body-memory}. Its sender tries
      * again (Hull after its flow control's retry, Customer.io on its schedule), as after any overload.
      */
-    private void refuseBusy(HttpServletRequest request, HttpServletResponse response, long bytes) throws IOException {
-        LOG.warn("request refused: 503 busy: {} {} with a body of {} bytes; {} of {} bytes of bodies are held now "
-                + "(connector.max-body-memory)", request.getMethod(), request.getRequestURI(), bytes, budget.held(), budget.capacity());
+    private void refuseBusy(HttpServletRequest request, HttpServletResponse response, long bytes, Policy policy) throws IOException {
+        BodyMemoryBudget budget = policy.budget();
+        LOG.warn("request refused: 503 busy: {} {} with a body of {} bytes; {} of {} bytes of bodies are held now ({})",
+                request.getMethod(), request.getRequestURI(), bytes, budget.held(), budget.capacity(), budget.name());
         CappedInputStream rest = new CappedInputStream(request.getInputStream(), 0,
                 request.getContentLengthLong() <= maxDiscardedBytes ? maxDiscardedBytes : 0);
         rest.read();
-        byte[] answer = busyAnswer.apply(request.getRequestURI());
+        byte[] answer = policy.busyAnswer();
         response.setStatus(503);
         response.setContentType("application/json");
         response.setContentLength(answer.length);
@@ -264,17 +263,8 @@ public class RequestBodyCap extends OncePerRequestFilter {
         private int end() {
             if (!ended) {
                 ended = true;
-                byte[] sink = new byte[8 * 1024];
-                long total = 0;
-                try {
-                    for (int n; total < maxDiscarded
-                            && (n = in.read(sink, 0, (int) Math.min(sink.length, maxDiscarded - total))) > 0; ) {
-                        total += n;
-                    }
-                } catch (IOException callerGone) {
-                    // the route still answers 413, to nobody; the body was refused anyway
-                    LOG.debug("sender went away while the rest of an oversized body was discarded: {}", callerGone.toString());
-                }
+                // the route still answers 413, to nobody if the sender went away meanwhile
+                BoundedBodyReader.discard(in, maxDiscarded);
             }
             return -1;
         }

@@ -2,6 +2,7 @@ package io.hull.customerio.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.batch.BatchRequests;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.config.HullProperties;
@@ -9,8 +10,12 @@ import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.hull.NotifierSignatureVerifier;
 import io.hull.customerio.sync.FlowControl;
 import io.hull.customerio.webhook.WebhookAuthenticator;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,7 +24,7 @@ import org.springframework.core.Ordered;
 /**
  * The body limits the HTTP routes name, and the two servlet filters every request passes before any route:
  * {@link RequestScreening} (what no endpoint takes) and {@link RequestBodyCap} (no body held in memory beyond
- * its endpoint's limit, nor at all for a request its route refuses on its headers).
+ * its endpoint's limit and its door's budget, nor at all for a request its route refuses on its headers).
  * The paths are the routes' {@code platform-http} paths (routes/hull-notifications.yaml,
  * customerio-webhooks.yaml, hull-batch.yaml); every other path takes no body.
  */
@@ -45,8 +50,10 @@ public class RequestBodyLimits {
     /** First in the chain, before anything can parse a request. */
     @Bean
     public FilterRegistrationBean<RequestScreening> requestScreening(ConnectorProperties connector, ObjectMapper json) {
-        RequestScreening screening = new RequestScreening(java.util.Set.of(NOTIFIER, WEBHOOK, BATCH),
-                connector.getMaxDiscardedBodySize().toBytes(), json);
+        long retryIn = connector.getFlowControl().getRetryInMillis();
+        Function<SafeError, Object> notifierUnavailable = error -> FlowControl.retryAnswer(retryIn, List.of(error));
+        RequestScreening screening = new RequestScreening(Set.of(NOTIFIER, WEBHOOK, BATCH),
+                connector.getMaxDiscardedBodySize().toBytes(), json, Map.of(NOTIFIER, notifierUnavailable));
         FilterRegistrationBean<RequestScreening> registration = new FilterRegistrationBean<>(screening);
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
@@ -57,26 +64,43 @@ public class RequestBodyLimits {
     @Bean
     public FilterRegistrationBean<RequestBodyCap> requestBodyCap(RequestBodyLimit notificationBodyLimit,
                                                                  RequestBodyLimit webhookBodyLimit, HullProperties hull,
-                                                                 ConnectorProperties connector,
+                                                                 ConnectorProperties connector, CustomerIoProperties customerIo,
                                                                  NotifierSignatureVerifier notifierSignatures,
-                                                                 WebhookAuthenticator webhookAuthenticator, ObjectMapper json)
-            throws JsonProcessingException {
+                                                                 WebhookAuthenticator webhookAuthenticator,
+                                                                 BatchRequests batchRequests, ObjectMapper json,
+                                                                 MeterRegistry meters) throws JsonProcessingException {
+        BodyMemoryBudget hullBodies = budget("connector.max-body-memory", connector.bodyMemory(), meters);
+        BodyMemoryBudget webhookBodies = budget("customerio.webhook.max-body-memory", customerIo.getWebhook().bodyMemory(), meters);
+        long retryIn = connector.getFlowControl().getRetryInMillis();
         Map<String, RequestBodyCap.Policy> policies = Map.of(
                 NOTIFIER, new RequestBodyCap.Policy(notificationBodyLimit.maxBytes(), request -> notifierSignatures.accepts(
                         request.getHeader(NotifierSignatureVerifier.SIGNATURE_HEADER),
-                        request.getHeader(NotifierSignatureVerifier.VERSION_HEADER))),
+                        request.getHeader(NotifierSignatureVerifier.VERSION_HEADER)),
+                        hullBodies, json.writeValueAsBytes(FlowControl.retryAnswer(retryIn, List.of(busy(hullBodies))))),
                 WEBHOOK, new RequestBodyCap.Policy(webhookBodyLimit.maxBytes(),
-                        request -> webhookAuthenticator.acceptsToken(request.getQueryString())),
-                BATCH, RequestBodyCap.Policy.upTo(hull.getBatch().getMaxRequestSize().toBytes())); // read by BatchRequests
-        SafeError busy = new SafeError("busy",
-                "the connector holds as many request bodies as it has memory for (connector.max-body-memory); try again later");
-        byte[] notifierBusy = json.writeValueAsBytes(FlowControl.retryAnswer(connector.getFlowControl().getRetryInMillis(), List.of(busy)));
-        byte[] otherBusy = json.writeValueAsBytes(ErrorResponses.errors(busy));
-        RequestBodyCap cap = new RequestBodyCap(policies, connector.getMaxDiscardedBodySize().toBytes(),
-                new BodyMemoryBudget(connector.bodyMemory()), path -> NOTIFIER.equals(path) ? notifierBusy : otherBusy);
+                        request -> webhookAuthenticator.acceptsToken(request.getQueryString()),
+                        webhookBodies, json.writeValueAsBytes(ErrorResponses.errors(busy(webhookBodies)))),
+                // read by BatchRequests
+                BATCH, new RequestBodyCap.Policy(hull.getBatch().getMaxRequestSize().toBytes(),
+                        request -> batchRequests.acceptsCredentials(request.getQueryString()),
+                        hullBodies, json.writeValueAsBytes(ErrorResponses.errors(busy(hullBodies)))));
+        RequestBodyCap cap = new RequestBodyCap(policies, connector.getMaxDiscardedBodySize().toBytes());
         FilterRegistrationBean<RequestBodyCap> registration = new FilterRegistrationBean<>(cap);
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
+    }
+
+    /** A budget, with its gauge {@code hull_connector_body_memory_held_bytes{budget="<setting>"}}. */
+    private static BodyMemoryBudget budget(String setting, long bytes, MeterRegistry meters) {
+        BodyMemoryBudget budget = new BodyMemoryBudget(setting, bytes);
+        Gauge.builder("hull.connector.body.memory.held", budget, BodyMemoryBudget::held).baseUnit("bytes")
+                .description("Request bodies held in memory now, against their budget").tag("budget", setting).register(meters);
+        return budget;
+    }
+
+    private static SafeError busy(BodyMemoryBudget budget) {
+        return new SafeError("busy", "the connector holds as many request bodies as it has memory for (" + budget.name()
+                + "); try again later");
     }
 }

@@ -8,13 +8,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +39,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * client that reads the answer only after sending everything still gets it; a body declared larger is not
  * read, and the connection is closed.
  * <p>
- * It also answers every {@code sendError} (Spring's 404 and 405, platform-http's own failures) with the
- * connector's JSON error, instead of leaving it to the servlet container's error page.
+ * It also answers every {@code sendError} (Spring's 404 and 405, platform-http's own failures, a 503 while the
+ * connector stops) with the connector's JSON error, the notifier's 503 with its flow control: platform-http calls
+ * {@code sendError} on its own thread, after which no error page is rendered (an empty 500 was all a client saw).
  */
 public class RequestScreening extends OncePerRequestFilter {
 
@@ -48,19 +49,26 @@ public class RequestScreening extends OncePerRequestFilter {
     /** Segments of unreserved and sub-delimiter characters but {@code ;}; no empty, {@code .} or {@code ..} segment. */
     private static final Pattern PLAIN_PATH = Pattern.compile("(/(?!\\.{1,2}(/|$))[A-Za-z0-9._~!$&'()*+,=:@-]+)*/?");
     private static final int MAX_PATH_LOGGED = 200;
+    private static final Pattern JSON_TYPE = Pattern.compile(
+            "(?i)\\s*application/json\\s*(;\\s*charset\\s*=\\s*(\"[A-Za-z0-9._-]+\"|[A-Za-z0-9._-]+)\\s*)?");
 
     private final Set<String> bodyPaths;
     private final long maxDiscardedBytes;
     private final ObjectMapper json;
+    private final Map<String, Function<SafeError, Object>> unavailableAnswers;
 
     /**
-     * @param bodyPaths         the paths that take a (JSON) body
-     * @param maxDiscardedBytes how much of a refused request's body is read into nothing so its sender gets the answer
+     * @param bodyPaths          the paths that take a (JSON) body
+     * @param maxDiscardedBytes  how much of a refused request's body is read into nothing so its sender gets the answer
+     * @param unavailableAnswers the body of a 503 on a path whose sender needs more than the error (the notifier's
+     *                           flow control); every other path and status: the error alone
      */
-    public RequestScreening(Set<String> bodyPaths, long maxDiscardedBytes, ObjectMapper json) {
+    public RequestScreening(Set<String> bodyPaths, long maxDiscardedBytes, ObjectMapper json,
+                            Map<String, Function<SafeError, Object>> unavailableAnswers) {
         this.bodyPaths = Set.copyOf(bodyPaths);
         this.maxDiscardedBytes = maxDiscardedBytes;
         this.json = json;
+        this.unavailableAnswers = Map.copyOf(unavailableAnswers);
     }
 
     @Override
@@ -93,7 +101,7 @@ public class RequestScreening extends OncePerRequestFilter {
         }
         if (bodyPaths.contains(request.getRequestURI()) && !isJson(request.getContentType())) {
             return new SafeError("unsupported_media_type",
-                    "the body must be JSON: send it with Content-Type: application/json");
+                    "the body must be JSON: send it with Content-Type: application/json (a charset at most)");
         }
         return null;
     }
@@ -102,13 +110,13 @@ public class RequestScreening extends OncePerRequestFilter {
         return refusal.code().startsWith("unsupported_") ? 415 : 400;
     }
 
-    /** {@code application/json}, {@code application/<anything>+json} (any parameters), or no type at all. */
+    /**
+     * {@code application/json}, with a {@code charset} at most, or no type at all: exactly, because Camel's HTTP
+     * binding parses a body as a form when the type merely starts with, or even contains, the form's type
+     * ({@code application/x-www-form-urlencoded+json}, {@code application/json; x=application/x-www-form-urlencoded}).
+     */
     static boolean isJson(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            return true;
-        }
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+        return contentType == null || contentType.isBlank() || JSON_TYPE.matcher(contentType).matches();
     }
 
     /** Every {@code %} starts two hex digits, and the bytes they spell are UTF-8 (as Tomcat decodes them). */
@@ -153,31 +161,27 @@ public class RequestScreening extends OncePerRequestFilter {
             response.setHeader("Connection", "close");
             return;
         }
-        byte[] sink = new byte[8 * 1024];
-        long total = 0;
+        long total;
         try {
-            InputStream in = request.getInputStream();
-            for (int n; total < maxDiscardedBytes
-                    && (n = in.read(sink, 0, (int) Math.min(sink.length, maxDiscardedBytes - total))) > 0; ) {
-                total += n;
-            }
+            total = BoundedBodyReader.discard(request.getInputStream(), maxDiscardedBytes);
         } catch (IOException | IllegalStateException senderGone) {
-            LOG.debug("sender went away while a refused body was discarded: {}", senderGone.getClass().getSimpleName());
+            total = maxDiscardedBytes;
         }
         if (total >= maxDiscardedBytes) {
             response.setHeader("Connection", "close");
         }
     }
 
-    private void write(HttpServletResponse response, int status, SafeError error) throws IOException {
+    private void write(HttpServletResponse response, int status, Object answer) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
-        byte[] body = json.writeValueAsBytes(ErrorResponses.errors(error));
+        byte[] body = json.writeValueAsBytes(answer instanceof SafeError error ? ErrorResponses.errors(error) : answer);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
         response.flushBuffer();
     }
 
+    /** A path as logged: a caller's path can be of any length (up to the header limit). */
     static String abbreviate(String path) {
         return path.length() <= MAX_PATH_LOGGED ? path : path.substring(0, MAX_PATH_LOGGED) + "…";
     }
@@ -212,7 +216,8 @@ public class RequestScreening extends OncePerRequestFilter {
                 LOG.warn("request refused: {} {}: {} {}", status, error.code(), request.getMethod(), target);
             }
             resetBuffer();
-            write((HttpServletResponse) getResponse(), status, error);
+            Function<SafeError, Object> answer = status == 503 ? unavailableAnswers.get(request.getRequestURI()) : null;
+            write((HttpServletResponse) getResponse(), status, answer == null ? error : answer.apply(error));
         }
     }
 }

@@ -15,15 +15,10 @@ public class WebServerErrorAnswers implements WebServerFactoryCustomizer<TomcatS
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
         factory.addContextCustomizers(context -> {
+            // Spring Boot adds a plain ErrorReportValve of its own to the host (server.error.include-stacktrace=never);
+            // ours is added when the host starts, after it, so ours is the inner one and answers first
             if (context.getParent() instanceof StandardHost host) {
                 host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
-                // Spring Boot adds a plain ErrorReportValve of its own (server.error.include-stacktrace=never). Should it
-                // come after this, it is still outside ours, added when the host starts: ours answers first.
-                for (var valve : host.getPipeline().getValves()) {
-                    if (valve.getClass() == org.apache.catalina.valves.ErrorReportValve.class) {
-                        host.getPipeline().removeValve(valve);
-                    }
-                }
             }
         });
     }

@@ -147,16 +147,23 @@ public class NotifierSignatureVerifier {
         }
     }
 
+    /** What the body is remembered by: its SHA-256 ({@code null} when signatures are not checked). */
+    public byte[] bodyDigest(byte[] body) {
+        return enabled ? sha256(body) : null;
+    }
+
     /**
-     * A signature goes with one body: the first body it came with is remembered, the same bytes again are a
-     * re-send (taken), other bytes are refused. Memory stays bounded: a signature forgotten early (more than
-     * {@code replay-cache-size} notifications within the signature age) is taken with the next body it comes with.
+     * A signature goes with one body: the first notification it came with is remembered (once it was found to be
+     * the one the signature names, so that a body that is not cannot take the signature from a later good one), the
+     * same bytes again are a re-send (taken), other bytes are refused. Memory stays bounded: a signature forgotten
+     * early (more than {@code replay-cache-size} notifications within the signature age) is taken with the next
+     * body it comes with.
      */
-    public void checkNotReused(@ExchangeProperty("signedNotificationId") String signedNotificationId, byte[] body) {
+    public void checkNotReused(@ExchangeProperty("signedNotificationId") String signedNotificationId,
+                               @ExchangeProperty("notificationDigest") byte[] digest) {
         if (!enabled) {
             return;
         }
-        byte[] digest = sha256(body);
         byte[] first = seen.asMap().putIfAbsent(signedNotificationId, digest);
         if (first != null && !MessageDigest.isEqual(first, digest)) {
             throw RequestRejectedException.unauthorized("signature_reused",

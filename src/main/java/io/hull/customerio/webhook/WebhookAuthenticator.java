@@ -1,8 +1,8 @@
 package io.hull.customerio.webhook;
 
 import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.http.QueryStrings;
 import io.hull.customerio.http.RequestRejectedException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -59,7 +59,7 @@ public class WebhookAuthenticator {
                     "the connector has neither a signing key nor a token to check webhooks with");
         }
         if (token != null) {
-            checkToken(queryParameter(query, "token"));
+            checkToken(QueryStrings.parameter(query, "token"));
         }
         if (signingKey != null) {
             checkSignature(signature, timestamp, body == null ? new byte[0] : body);
@@ -76,7 +76,7 @@ public class WebhookAuthenticator {
         }
         try {
             if (token != null) {
-                checkToken(queryParameter(query, "token"));
+                checkToken(QueryStrings.parameter(query, "token"));
             }
             return true;
         } catch (RequestRejectedException refused) {
@@ -123,29 +123,6 @@ public class WebhookAuthenticator {
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("cannot compute HMAC-SHA256", e);
         }
-    }
-
-    /**
-     * The raw query string rather than Camel's parameter headers: a request header of the same name cannot stand in.
-     * A malformed percent-escape is refused before any route runs ({@code RequestScreening}); one that still gets
-     * here makes the parameter unreadable, hence missing.
-     */
-    static String queryParameter(String query, String name) {
-        if (query == null || query.isEmpty()) {
-            return null;
-        }
-        try {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String key = eq < 0 ? pair : pair.substring(0, eq);
-                if (name.equals(URLDecoder.decode(key, StandardCharsets.UTF_8))) {
-                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                }
-            }
-        } catch (IllegalArgumentException malformed) {
-            return null;
-        }
-        return null;
     }
 
     private static byte[] bytesOrNull(String setting) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.hull.customerio.errors.JsonLocations;
 import io.hull.customerio.http.RequestRejectedException;
 import io.hull.customerio.hull.UserClaims;
+import io.hull.customerio.input.InputRules;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -50,9 +52,10 @@ public class WebhookEventMapper {
             "href", "link_url",
             "failure_message", "reason");
     static final int MAX_NAME_LENGTH = 64;
+    /** The fields that name a person, held to the identifier rule. */
+    private static final Set<String> PERSON_FIELDS = Set.of("customer_id", "email_address", "recipient");
+    static final int MAX_PROPERTY_LENGTH = 2000;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1," + MAX_NAME_LENGTH + "}");
-    /** 9999-12-31T23:59:59Z: the last second an ISO-8601 date of four digits can say. */
-    static final long MAX_TIMESTAMP = 253_402_300_799L;
 
     private final ObjectMapper json;
     /** One value, and nothing after it: content after the object (a second object) is refused. */
@@ -174,9 +177,28 @@ public class WebhookEventMapper {
         }
     }
 
+    /**
+     * One {@code data} field as a property, held to the rules of README's "What a request must hold": what names a
+     * person ({@code customer_id}, {@code email_address}, {@code recipient}) and any other {@code *_id} given as text
+     * follow the identifier rule; other text is cut at {@value #MAX_PROPERTY_LENGTH} characters; a list or object
+     * longer than that as JSON is left out. Numbers and booleans go as they are.
+     */
     private void copy(JsonNode data, String from, String to, Map<String, Object> properties) {
         JsonNode value = data.get(from);
-        if (value != null && !value.isNull()) {
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (value.isTextual() && (PERSON_FIELDS.contains(from) || from.endsWith("_id"))) {
+            String identifier = WebhookIdentity.identifier(value);
+            if (identifier != null) {
+                properties.put(to, identifier);
+            }
+        } else if (value.isTextual()) {
+            String text = value.textValue();
+            properties.put(to, text.length() <= MAX_PROPERTY_LENGTH ? text : text.substring(0, MAX_PROPERTY_LENGTH));
+        } else if (!value.isContainerNode()) {
+            properties.put(to, json.convertValue(value, Object.class));
+        } else if (value.toString().length() <= MAX_PROPERTY_LENGTH) {
             properties.put(to, json.convertValue(value, Object.class));
         }
     }
@@ -189,13 +211,8 @@ public class WebhookEventMapper {
         if (timestamp == null || timestamp.isNull()) {
             return Instant.now().toString();
         }
-        long seconds = -1;
-        if (timestamp.isIntegralNumber() && timestamp.canConvertToLong()) {
-            seconds = timestamp.longValue();
-        } else if (timestamp.isTextual() && timestamp.textValue().matches("\\d{1,12}")) {
-            seconds = Long.parseLong(timestamp.textValue());
-        }
-        if (seconds < 0 || seconds > MAX_TIMESTAMP) {
+        Long seconds = InputRules.unixSeconds(timestamp);
+        if (seconds == null) {
             problems.add("timestamp must be unix seconds between 1970 and 9999");
             return Instant.now().toString();
         }

@@ -3,6 +3,7 @@ package io.hull.customerio.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.hull.UserClaims;
+import io.hull.customerio.input.InputRules;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,7 +91,7 @@ public class WebhookIdentity {
     /** A string that can name a user, or {@code null}: see the class. */
     static String identifier(JsonNode node) {
         // control characters are looked for before trimming, which would take those at either end for spaces
-        if (node == null || !node.isTextual() || hasControlCharacter(node.textValue())) {
+        if (node == null || !node.isTextual() || InputRules.hasControlCharacter(node.textValue())) {
             return null;
         }
         String value = text(node);
@@ -106,13 +107,5 @@ public class WebhookIdentity {
         return value.isBlank() ? null : value.trim();
     }
 
-    /** C0 controls (tab and line breaks among them), DEL and C1 controls. */
-    static boolean hasControlCharacter(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
+
 }

@@ -17,10 +17,12 @@ class RequestBodyCapTest {
 
     private static final int LIMIT = 1000;
     private static final int MAX_DISCARDED = 100 * LIMIT;
+    private final BodyMemoryBudget budget = new BodyMemoryBudget("test budget", 3 * LIMIT);
     private final RequestBodyCap cap = new RequestBodyCap(Map.of(
-            "/webhook", RequestBodyCap.Policy.upTo(LIMIT),
-            "/signed", new RequestBodyCap.Policy(LIMIT, request -> "good".equals(request.getHeader("X-Signature")))),
-            MAX_DISCARDED, new BodyMemoryBudget(Long.MAX_VALUE), path -> "{}".getBytes());
+            "/webhook", new RequestBodyCap.Policy(LIMIT, request -> true, budget, "{\"busy\":true}".getBytes()),
+            "/signed", new RequestBodyCap.Policy(LIMIT, request -> "good".equals(request.getHeader("X-Signature")), budget,
+                    "{}".getBytes())),
+            MAX_DISCARDED);
     private final AtomicReference<byte[]> readByRoute = new AtomicReference<>();
     private final FilterChain route = (request, response) -> readByRoute.set(request.getInputStream().readAllBytes());
 
@@ -96,6 +98,39 @@ class RequestBodyCapTest {
         cap.doFilter(request, new MockHttpServletResponse(), route);
 
         assertThat(readByRoute.get()).isEqualTo(body);
+    }
+
+    @Test
+    void aBodyThatDoesNotFitInTheBudgetNowIs503WithoutBeingReadAndTheBudgetIsGivenBackAfterEachRequest() throws Exception {
+        BodyMemoryBudget.Reservation held = budget.tryReserve(2 * LIMIT + 1);
+        MockHttpServletRequest request = request(body(LIMIT), true);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+
+        cap.doFilter(request, response, route);
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getContentAsString()).isEqualTo("{\"busy\":true}");
+        assertThat(readByRoute.get()).as("the route never ran").isNull();
+        assertThat(request.getInputStream().read()).as("discarded, so the sender gets its answer").isEqualTo(-1);
+
+        held.release();
+        cap.doFilter(request(body(LIMIT), true), new MockHttpServletResponse(), route);
+        assertThat(readByRoute.get()).hasSize(LIMIT);
+        assertThat(budget.held()).as("given back once answered").isZero();
+    }
+
+    @Test
+    void oneBodyIsAlwaysTakenWhenNothingElseIsHeldAndAReservationIsGivenBackOnce() {
+        BodyMemoryBudget small = new BodyMemoryBudget("small", 10);
+        BodyMemoryBudget.Reservation first = small.tryReserve(1_000);
+        assertThat(first).as("larger than the budget, but alone").isNotNull();
+        assertThat(small.tryReserve(1)).as("nothing more while it is held").isNull();
+
+        first.release();
+        first.release();
+
+        assertThat(small.held()).isZero();
+        assertThat(small.tryReserve(10)).isNotNull();
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 /** What is refused before any route or servlet parses a request (the same over real HTTP: SmartNotifierRequestTest). */
 class RequestScreeningTest {
 
-    private final RequestScreening screening = new RequestScreening(Set.of("/webhook"), 10_000, new ObjectMapper());
+    private final RequestScreening screening = new RequestScreening(Set.of("/webhook"), 10_000, new ObjectMapper(),
+            java.util.Map.of("/smart-notifier", error -> java.util.Map.of("flow_control", "retry", "errors", java.util.List.of(error.asMap()))));
     private final AtomicBoolean passedOn = new AtomicBoolean();
     private final FilterChain route = (request, response) -> passedOn.set(true);
 
@@ -43,7 +44,8 @@ class RequestScreeningTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain",
-            "application/xml", "application/jsonx"})
+            "application/xml", "application/jsonx", "application/x-www-form-urlencoded+json", "application/vnd.hull+json",
+            "application/json; x=application/x-www-form-urlencoded", "application/json, application/x-www-form-urlencoded"})
     void aBodyOfAnotherTypeThanJsonIsRefusedWith415AndItsBodyReadIntoNothing(String contentType) throws Exception {
         MockHttpServletRequest request = post("/webhook", contentType);
 
@@ -57,7 +59,7 @@ class RequestScreeningTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON", "application/vnd.hull+json"})
+    @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON", "application/json;charset=\"UTF-8\""})
     void jsonTypesPass(String contentType) throws Exception {
         screen(post("/webhook", contentType));
 
@@ -122,6 +124,16 @@ class RequestScreeningTest {
         assertThat(response.getContentType()).isEqualTo("application/json");
         assertThat(new ObjectMapper().readTree(response.getContentAsString()).path("errors").get(0).path("code").asText())
                 .isEqualTo("not_found");
+    }
+
+    @Test
+    void theNotifiers503CarriesItsFlowControl() throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+
+        screening.doFilter(post("/smart-notifier", null), response, (req, res) -> ((jakarta.servlet.http.HttpServletResponse) res).sendError(503));
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(new ObjectMapper().readTree(response.getContentAsString()).path("flow_control").asText()).isEqualTo("retry");
     }
 
     private MockHttpServletResponse screen(MockHttpServletRequest request) throws Exception {

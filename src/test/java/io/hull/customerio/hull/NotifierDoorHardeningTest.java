@@ -49,7 +49,8 @@ class NotifierDoorHardeningTest extends ConnectorTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz", "text/plain", "application/xml"})
+    @ValueSource(strings = {"application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz", "text/plain", "application/xml",
+            "application/x-www-form-urlencoded+json", "application/json; x=application/x-www-form-urlencoded"})
     void aBodyOfAnotherTypeIs415InJsonAndNeitherParsedNorLogged(String contentType, CapturedOutput output) throws Exception {
         byte[] body = JSON.writeValueAsBytes(notificationWithSecrets());
 
@@ -144,6 +145,28 @@ class NotifierDoorHardeningTest extends ConnectorTestSupport {
         assertNothingSent();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.5", "1e20", "true"})
+    void aNumberThatIsNotWholeOrABooleanIsNoId(String id, CapturedOutput output) throws Exception {
+        ObjectNode notification = fixtureNotification();
+        ((ObjectNode) notification.path("messages").get(0).path("user")).set("email", JSON.readTree(id));
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(output.getAll()).contains("no value for the id attribute 'email'");
+        assertThat(CUSTOMERIO.findAll(putRequestedFor(anyUrl()))).isEmpty();
+    }
+
+    @Test
+    void aWholeNumberIsAnIdOfItsDigits() {
+        ObjectNode notification = fixtureNotification();
+        ((ObjectNode) notification.path("messages").get(0).path("user")).put("email", new java.math.BigInteger("12345678901234567890"));
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(CUSTOMERIO.findAll(putRequestedFor(anyUrl())).get(0).getUrl()).isEqualTo("/api/v1/customers/12345678901234567890");
+    }
+
     @Test
     void anIdOf900KilobytesIsNotSent(CapturedOutput output) {
         ObjectNode notification = fixtureNotification();
@@ -236,7 +259,7 @@ class NotifierDoorHardeningTest extends ConnectorTestSupport {
     }
 
     @Test
-    void anUnauthenticatedBodyOfAnySizeIsRefusedOnItsHeaders() {
+    void anUnauthenticatedBodyOfAnySizeIsAnswered401() {
         byte[] body = new byte[30 * 1024 * 1024];
         java.util.Arrays.fill(body, (byte) ' ');
 

@@ -38,8 +38,8 @@ class KafkaDownTest extends ConnectorTestSupport {
 
     @Test
     void aNotificationOfManyUsersIsAnswered503AfterOneWaitNotOnePerUser() {
-        // Kafka's producer waits max-block-ms (2 s) for the topic's metadata on every send while the
-        // brokers are unreachable: 30 records sent together would take 60 s. The first is sent alone.
+        // Kafka's producer waits max-block-ms (1.5 s) for the topic's metadata on every send while the
+        // brokers are unreachable: 30 records sent together would take 45 s. The first is sent alone.
         long start = System.nanoTime();
         HttpResponse<String> answer = postNotification(io.hull.customerio.support.TestNotifications.forSite("site-down", 30));
 

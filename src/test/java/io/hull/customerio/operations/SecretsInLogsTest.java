@@ -202,7 +202,13 @@ class SecretsInLogsTest {
         // refused: a form body, no signature, a reused signature, a malformed query
         ObjectNode notification = notificationWithSecrets(1);
         byte[] body = JSON.writeValueAsBytes(notification);
-        RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", "application/x-www-form-urlencoded"), body);
+        for (String form : List.of("application/x-www-form-urlencoded", "application/x-www-form-urlencoded+json",
+                "application/json; x=application/x-www-form-urlencoded")) {
+            RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", form), body);
+            RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", form,
+                    "X-Hull-Smart-Notifier-Signature", notifier.sign(notification.path("notification_id").asText()),
+                    "X-Hull-Smart-Notifier-Signature-Version", "v1"), body);
+        }
         RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", "application/json"), body);
         String signature = notifier.sign(notification.path("notification_id").asText());
         RawHttp.send(connector.port(), "POST", "/smart-notifier", signed(signature), body);
@@ -236,8 +242,10 @@ class SecretsInLogsTest {
         RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "%zz", headers, webhook);
         RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "&a[]=1", headers, webhook);
         RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "&x=%C3", headers, webhook);
-        RawHttp.send(connector.port(), "POST", "/webhook?token=" + token,
-                Map.of("Content-Type", "application/x-www-form-urlencoded"), ("token=" + token).getBytes(StandardCharsets.UTF_8));
+        for (String form : List.of("application/x-www-form-urlencoded", "application/x-www-form-urlencoded+json")) {
+            RawHttp.send(connector.port(), "POST", "/webhook?token=" + token, Map.of("Content-Type", form),
+                    ("token=" + token + "&" + new String(webhook, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        }
         RawHttp.send(connector.port(), "GET", "/webhook?token=" + token, Map.of(), null);
         RawHttp.send(connector.port(), "POST", "/webhooks?token=" + token, headers, webhook);
         hull.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(401)));

@@ -28,10 +28,12 @@ class WebhookDoorHardeningTest extends WebhookRouteTestSupport {
 
     private static final String QUERY = "token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8);
 
-    @Test
-    void aFormBodyIs415AndNeitherParsedNorLogged(CapturedOutput output) {
+    @ParameterizedTest
+    @ValueSource(strings = {"application/x-www-form-urlencoded", "application/x-www-form-urlencoded+json",
+            "application/json; x=application/x-www-form-urlencoded", "multipart/form-data; boundary=x"})
+    void aFormBodyIs415AndNeitherParsedNorLogged(String contentType, CapturedOutput output) {
         RawHttp.Response answer = RawHttp.send(port, "POST", "/webhook?" + QUERY,
-                Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                Map.of("Content-Type", contentType),
                 ("{\"data\":{\"secret\":\"" + HULL_SECRET + "\"}}").getBytes(StandardCharsets.UTF_8));
 
         assertThat(answer.status()).isEqualTo(415);
@@ -172,6 +174,29 @@ class WebhookDoorHardeningTest extends WebhookRouteTestSupport {
 
         JsonNode claims = receivedWithEventId(webhook.path("event_id").asText()).get(0).entry();
         assertThat(claims.toString()).doesNotContain("\\u0000");
+    }
+
+    @Test
+    void propertiesAreHeldToTheSameRules() throws Exception {
+        ObjectNode webhook = fixture("reporting-email-delivered.json");
+        webhook.put("event_id", UUID.randomUUID().toString());
+        ObjectNode data = webhook.with("data");
+        data.put("customer_id", "sven\u0000x");
+        data.put("recipient", "x".repeat(300 * 1024));
+        data.put("delivery_id", "d\u0007");
+        data.put("subject", "s".repeat(5_000));
+        data.putArray("recipients").add("y".repeat(3_000));
+        data.put("campaign_id", 42);
+
+        assertThat(send(webhook).statusCode()).isEqualTo(200);
+
+        JsonNode properties = receivedWithEventId(webhook.path("event_id").asText()).get(0).properties();
+        assertThat(properties.has("customer_id")).isFalse();
+        assertThat(properties.has("recipient")).isFalse();
+        assertThat(properties.has("delivery_id")).isFalse();
+        assertThat(properties.has("recipients")).isFalse();
+        assertThat(properties.path("email_subject").asText()).hasSize(2_000);
+        assertThat(properties.path("campaign_id").asInt()).isEqualTo(42);
     }
 
     @ParameterizedTest
