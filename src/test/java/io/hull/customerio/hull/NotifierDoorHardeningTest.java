@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -268,6 +269,29 @@ class NotifierDoorHardeningTest extends ConnectorTestSupport {
 
         assertThat(answer.status()).isEqualTo(401);
         assertJsonError(answer, "invalid_signature");
+    }
+
+    @Autowired
+    private io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Test
+    void aBodysMemoryIsHeldWhileItsRouteWorksAndGivenBackWhenItIsDone() throws Exception {
+        CUSTOMERIO.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl()).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withBody("{}").withFixedDelay(1_500)));
+        ObjectNode notification = fixtureNotification();
+        byte[] body = JSON.writeValueAsBytes(notification);
+        String signature = NOTIFIER.sign(notification.path("notification_id").asText());
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> answer =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> postNotification(body, signature));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> heldBytes() == body.length);
+        assertThat(answer.get().statusCode()).isEqualTo(200);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> heldBytes() == 0);
+    }
+
+    private double heldBytes() {
+        return meters.get("hull.connector.body.memory.held").tag("budget", "connector.max-body-memory").gauge().value();
     }
 
     private static String signed(ObjectNode notification, Instant issued, Instant expires) throws Exception {
