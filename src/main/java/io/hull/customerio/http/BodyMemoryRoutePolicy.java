@@ -5,6 +5,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Route;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
@@ -23,12 +24,13 @@ public class BodyMemoryRoutePolicy implements RoutePolicyFactory {
 
     @Override
     public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
+        // none on the other routes: nothing to do there, and a policy on every route costs (docs/benchmarks.md, 2026-12-01)
+        if (!(route instanceof RouteDefinition definition) || !definition.getInput().getEndpointUri().startsWith("platform-http:")) {
+            return null;
+        }
         return new RoutePolicySupport() {
             @Override
             public void onExchangeBegin(Route route, Exchange exchange) {
-                if (!route.getEndpoint().getEndpointUri().startsWith("platform-http:")) {
-                    return;
-                }
                 HttpServletRequest request = exchange.getMessage().getHeader("CamelHttpServletRequest", HttpServletRequest.class);
                 if (request != null && request.getAttribute(PROPERTY) instanceof BodyMemoryBudget.Reservation reservation) {
                     reservation.heldByExchange();
