@@ -4,17 +4,18 @@ WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -ntp -q dependency:go-offline
 COPY src ./src
+COPY routes ./routes
+COPY application.yaml .
 RUN mvn -B -ntp -q package -DskipTests
 
-# Run: a JRE 17, a non-root user, the routes and application.yaml beside the jar so a volume can
-# replace them (docker run -v $PWD/routes:/app/routes ...).
+# Run: a JRE 17, a non-root user; the routes and application.yaml are in the jar. Mount an application.yaml at
+# /app/application.yaml to override settings; edited routes with -v $PWD/routes:/app/routes
+# -e CAMEL_MAIN_ROUTESINCLUDEPATTERN='file:/app/routes/*.yaml' (README, "Routes").
 FROM eclipse-temurin:17-jre
 RUN groupadd --system connector && useradd --system --gid connector --home /app connector \
     && apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /build/target/hull-customerio-connector.jar /app/connector.jar
-COPY application.yaml /app/application.yaml
-COPY routes /app/routes
 USER connector
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
@@ -31,5 +32,5 @@ ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -Xms32m -XX:MaxRAMPercentage=60 -XX:+Exit
 # each large compilation) then stays in fewer arenas: with the options above, 100,000 users peaked at 384-396 MB
 # of RSS instead of 392-415 MB (docs/benchmarks.md item 5). The JVM's heap and thread stacks are not malloc'ed.
 ENV MALLOC_ARENA_MAX=2
-# The working directory is /app: Spring Boot reads ./application.yaml, Camel loads ./routes/*.yaml.
+# The working directory is /app: Spring Boot reads ./application.yaml there too, if one is mounted.
 ENTRYPOINT ["java", "-jar", "/app/connector.jar"]

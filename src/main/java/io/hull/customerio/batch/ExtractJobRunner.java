@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.errors.NetworkErrors;
-import io.hull.customerio.kafka.KafkaRecords;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.logging.DecisionLog;
 import io.hull.customerio.sync.NotificationContext;
 import io.hull.customerio.sync.UserSyncPlanner;
-import io.hull.customerio.sync.UserSyncResult;
-import io.hull.customerio.sync.UserSyncTask;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,9 +35,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs one backfill: streams Hull's extract line by line (one JSON user per line, never the whole
- * file in memory), plans each user with the notification rules, and hands every
- * {@code hull.batch.chunk-size} users to route {@code hull-batch-chunk}, which syncs them through
- * {@code customerio-user-sync} (same per-site throttle and retries) and writes their sync state back.
+ * file in memory), and hands every {@code hull.batch.chunk-size} users to {@code direct:sync-batch-chunk}
+ * (routes/hull-batch.yaml), which plans them with the notification rules, syncs them through
+ * {@code customerio-user-sync} (same per-site throttle and retries), writes their sync state back and counts them.
  * Only one chunk is held at a time, and the next lines are read only once it is done: the stream
  * itself is the back-pressure.
  */
@@ -50,23 +46,20 @@ public class ExtractJobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ExtractJobRunner.class);
 
-    static final String CHUNK_ROUTE = "direct:hull-batch-chunk";
-    static final String KAFKA_ROUTE = "direct:publish-batch-users";
+    /** Route hull-batch-chunk, or in kafka mode publish-batch-users: one of them is created (their preconditions). */
+    static final String CHUNK_ROUTE = "direct:sync-batch-chunk";
 
     private final HullProperties hull;
     private final UserSyncPlanner planner;
-    /** connector.transport=kafka: chunks go to the user-updates topic, the consumers plan and send them. */
-    private final boolean viaKafka;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final DecisionLog decisions;
     private final MeterRegistry meters;
     private final HttpClient http;
 
-    public ExtractJobRunner(HullProperties hull, ConnectorProperties connector, UserSyncPlanner planner,
+    public ExtractJobRunner(HullProperties hull, UserSyncPlanner planner,
                             ProducerTemplate producer, ObjectMapper json, DecisionLog decisions, MeterRegistry meters) {
         this.hull = hull;
-        this.viaKafka = "kafka".equals(connector.getTransport());
         this.planner = planner;
         this.producer = producer;
         this.json = json;
@@ -166,34 +159,10 @@ public class ExtractJobRunner {
         return streamError;
     }
 
-    @SuppressWarnings("unchecked")
+    /** Route sync-batch-chunk plans, sends and counts the chunk (in kafka mode: writes it to the user-updates topic). */
     private void sync(BatchJob job, NotificationContext context, List<JsonNode> messages) {
-        if (viaKafka) {
-            // Kafka unreachable: the exception ends the job as failed, with its counts so far.
-            producer.requestBody(KAFKA_ROUTE, new KafkaRecords.BatchUsers(job.id(), context, messages));
-            job.queued.addAndGet(messages.size());
-            meters.counter("hull.connector.batch.users", "result", "queued").increment(messages.size());
-            return;
-        }
-        List<UserSyncTask> chunk = messages.stream().map(message -> planner.plan(context, message)).toList();
-        List<UserSyncResult> results = producer.requestBody(CHUNK_ROUTE, chunk, List.class);
-        for (UserSyncResult result : results) {
-            String counted = switch (result.outcome()) {
-                case SUCCESS, DELETED -> {
-                    job.sent.incrementAndGet();
-                    yield "sent";
-                }
-                case SKIPPED -> {
-                    job.skipped.incrementAndGet();
-                    yield "skipped";
-                }
-                case FAILED, RETRY -> {
-                    job.failed.incrementAndGet();
-                    yield "failed";
-                }
-            };
-            meters.counter("hull.connector.batch.users", "result", counted).increment();
-        }
+        // Kafka unreachable, Hull refusing the write-back: the exception ends the job as failed, with its counts so far.
+        producer.requestBody(CHUNK_ROUTE, new BatchChunk(job, context, messages));
     }
 
     /**

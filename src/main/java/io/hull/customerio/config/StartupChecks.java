@@ -34,6 +34,8 @@ public class StartupChecks {
         }
         if ("kafka".equals(transport)) {
             checkKafka(connector.getKafka());
+            log.info("Kafka transport: topics {} and {}, consumer group {}", connector.getKafka().getUserTopic(),
+                    connector.getKafka().getWebhookTopic(), connector.getKafka().getGroupId());
         }
         Duration needed = customerIo.getRetry().getMaxElapsed().plus(hull.getRequestTimeout());
         if (needed.compareTo(connector.getNotificationTimeout()) > 0) {

@@ -1,5 +1,6 @@
 package io.hull.customerio.kafka;
 
+import io.hull.customerio.batch.BatchChunk;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,16 +91,12 @@ public class KafkaRecords {
         return messages.isEmpty() ? List.of() : messages.subList(1, messages.size());
     }
 
-    /** Users of a backfill chunk: the job's context and its extract lines as notification messages. */
-    public record BatchUsers(String jobId, NotificationContext context, List<JsonNode> messages) {
-    }
-
     public List<KafkaRecord> userRecords(HullNotification notification) throws JsonProcessingException {
         return records(notification.notificationId(), planner.context(notification), deduplicator.deduplicate(notification.messages()));
     }
 
-    public List<KafkaRecord> batchRecords(BatchUsers users) throws JsonProcessingException {
-        return records("batch:" + users.jobId(), users.context(), users.messages());
+    public List<KafkaRecord> batchRecords(BatchChunk chunk) throws JsonProcessingException {
+        return records("batch:" + chunk.job().id(), chunk.context(), chunk.messages());
     }
 
     private List<KafkaRecord> records(String notificationId, NotificationContext context, List<JsonNode> messages)

@@ -50,8 +50,8 @@ class OperationsTest extends ConnectorTestSupport {
         assertThat(postNotification(fixtureNotification()).statusCode()).isEqualTo(200);
 
         // every Kafka client registers kafka.producer/kafka.consumer app-info MBeans while it lives; in direct
-        // mode the Kafka routes are not started and their producers are lazy, so none is created (an eager
-        // one would retry localhost:9092 forever and fill the log with connection warnings)
+        // mode no Kafka route is created (their preconditions), so none is (one would retry localhost:9092
+        // forever and fill the log with connection warnings)
         var mbeans = ManagementFactory.getPlatformMBeanServer();
         assertThat(mbeans.queryNames(new ObjectName("kafka.producer:type=app-info,*"), null)).isEmpty();
         assertThat(mbeans.queryNames(new ObjectName("kafka.consumer:type=app-info,*"), null)).isEmpty();

@@ -16,13 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
- * The connector in a process of its own (the test classpath, the repository's routes/ and application.yaml), for
- * what one JVM cannot show of itself: a kill -9, a heap that runs out, every line it logs at another level.
- * Its output (stdout and stderr) goes to {@code target/<name>.log}.
+ * The connector in a process of its own, for what one JVM cannot show of itself: a kill -9, a heap that runs out,
+ * every line it logs at another level, its CPU time and memory (the benchmarks). From the test classpath
+ * ({@link #start}) or as the shipped jar ({@link #startJar}); its output (stdout and stderr) goes to a log file.
  */
 public final class SeparateConnector implements AutoCloseable {
 
@@ -43,23 +46,92 @@ public final class SeparateConnector implements AutoCloseable {
         return start(name, jvmOptions, arguments, freePort());
     }
 
+    /** From the test classpath, as the tests' own connector runs; its output in {@code target/<name>.log}. */
     public static SeparateConnector start(String name, List<String> jvmOptions, List<String> arguments, int port) {
+        return launch(name, jvmOptions, Map.of(), fromTestClasspath(), arguments, port, logOf(name), STARTUP,
+                Path.of(System.getProperty("user.dir")));
+    }
+
+    /** From the test classpath, in another working directory (nothing of the repository's beside it). */
+    public static SeparateConnector startIn(Path directory, String name, List<String> arguments) {
+        return launch(name, List.of("-Xmx256m"), Map.of(), fromTestClasspath(), arguments, freePort(), logOf(name),
+                STARTUP, directory);
+    }
+
+    /** What a connector that must not start does: it exits, with this code, having logged these lines. */
+    public record Exit(int code, List<String> lines) {
+    }
+
+    /** Starts one that is expected to stop by itself within {@code timeout}; killed and failed if it does not. */
+    public static Exit exitOf(String name, List<String> arguments, Duration timeout) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(fromTestClasspath());
+        command.add("--server.port=" + freePort());
+        command.addAll(arguments);
+        Path log = logOf(name);
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("connector " + name + " still runs after " + timeout + ", see " + log);
+            }
+            return new Exit(process.exitValue(), Files.readAllLines(log, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The test classpath without its empty entries: surefire's ends with a ':', which a JVM reads as the working
+     * directory, and from the repository root that puts its routes/ on the classpath beside target/classes/routes/.
+     */
+    private static List<String> fromTestClasspath() {
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank()).collect(Collectors.joining(File.pathSeparator));
+        return List.of("-cp", classpath, Application.class.getName(), "--camel.main.jmx-enabled=false");
+    }
+
+    private static Path logOf(String name) {
+        return Path.of("target", name + ".log").toAbsolutePath();
+    }
+
+    /** The jar as it ships ({@code java -jar}), with extra environment variables (the benchmarks' connector). */
+    public static SeparateConnector startJar(Path jar, List<String> jvmOptions, Map<String, String> environment,
+                                             List<String> arguments, Path log, Duration startup) {
+        return launch(jar.getFileName().toString(), jvmOptions, environment, List.of("-jar", jar.toString()), arguments,
+                freePort(), log, startup, Path.of(System.getProperty("user.dir")));
+    }
+
+    /** The one way a connector process is launched: java, its options, the program, its port, then the arguments. */
+    private static SeparateConnector launch(String name, List<String> jvmOptions, Map<String, String> environment,
+                                            List<String> program, List<String> arguments, int port, Path log,
+                                            Duration startup, Path directory) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Application.class.getName(),
-                "--server.port=" + port, "--camel.main.jmx-enabled=false"));
+        command.addAll(program);
+        command.add("--server.port=" + port);
         command.addAll(arguments);
-        Path log = Path.of("target", name + ".log");
         try {
-            Process process = new ProcessBuilder(command).directory(new File(System.getProperty("user.dir")))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            SeparateConnector connector = new SeparateConnector(process, port, log);
-            connector.awaitReady(name);
+            if (log.getParent() != null) {
+                Files.createDirectories(log.getParent());
+            }
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            SeparateConnector connector = new SeparateConnector(builder.start(), port, log);
+            connector.awaitReady(name, startup);
             return connector;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the connector " + name, e);
         }
+    }
+
+    public ProcessHandle process() {
+        return process.toHandle();
     }
 
     public int port() {
@@ -110,10 +182,10 @@ public final class SeparateConnector implements AutoCloseable {
         }
     }
 
-    private void awaitReady(String name) {
+    private void awaitReady(String name, Duration startup) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         try {
-            await().atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(() -> {
+            await().atMost(startup).pollInterval(Duration.ofMillis(250)).until(() -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("connector " + name + " exited with " + process.exitValue() + ", see " + log);
                 }
