@@ -1,17 +1,14 @@
 package io.hull.customerio.webhook;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.hull.customerio.support.ConnectorTestSupport;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.hull.customerio.Application;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,20 +25,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * One application (and Spring context, shared by every subclass) with WireMock standing in for Hull's
- * firehose, and helpers to send webhooks the way Customer.io does: signed and with {@code ?token=}.
+ * {@link ConnectorTestSupport} (the connector over real HTTP, WireMock as Hull's firehose) with Hull credentials and
+ * Customer.io's webhook secrets set, and helpers to send webhooks the way Customer.io does: signed and with
+ * {@code ?token=}.
  */
-@CamelSpringBootTest
-@SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-abstract class WebhookRouteTestSupport {
+abstract class WebhookRouteTestSupport extends ConnectorTestSupport {
 
     static final String SIGNING_KEY = "cio-signing-key-for-tests";
     static final String TOKEN = "cio-token-for-tests";
@@ -49,32 +41,17 @@ abstract class WebhookRouteTestSupport {
     static final String HULL_CONNECTOR_ID = "5c0fd68ad884d7d2f8000042";
     static final String HULL_SECRET = "hull-secret-for-tests-0123456789abcdef";
 
-    static final WireMockServer hull = new WireMockServer(options().dynamicPort());
-    static final ObjectMapper json = new ObjectMapper();
+    static final WireMockServer hull = HULL;
+    static final ObjectMapper json = JSON;
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    static {
-        hull.start();
-    }
-
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("hull.firehose-url", hull::baseUrl);
+    static void webhookProperties(DynamicPropertyRegistry registry) {
         registry.add("hull.organization", () -> HULL_ORGANIZATION);
         registry.add("hull.connector-id", () -> HULL_CONNECTOR_ID);
         registry.add("hull.secret", () -> HULL_SECRET);
-        registry.add("hull.notifier.verify-signature", () -> "false");
         registry.add("customerio.webhook.signing-key", () -> SIGNING_KEY);
         registry.add("customerio.webhook.token", () -> TOKEN);
-    }
-
-    @LocalServerPort
-    int port;
-
-    @BeforeEach
-    void hullAccepts() {
-        hull.resetAll();
-        hull.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody("{}")));
     }
 
     // --- sending webhooks
@@ -136,7 +113,7 @@ abstract class WebhookRouteTestSupport {
             }
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return WebhookRouteTestSupport.http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

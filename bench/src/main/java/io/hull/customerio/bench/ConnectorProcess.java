@@ -1,12 +1,8 @@
 package io.hull.customerio.bench;
 
+import io.hull.customerio.support.SeparateConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,26 +10,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The connector as it ships: {@code java -jar target/hull-customerio-connector.jar --key=value ...} in its
- * own process, started from the repository root (it reads {@code application.yaml} and {@code routes/}
- * there). Its CPU time and memory are read from the operating system, as an operator would.
+ * own process ({@link SeparateConnector}, started from the repository root: its {@code application.yaml} there
+ * overrides the packaged one). Its CPU time and memory are read from the operating system, as an operator would.
  */
 final class ConnectorProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "hull-customerio-connector.jar");
     private static final Duration STARTUP = Duration.ofSeconds(120);
 
-    private final Process process;
-    private final int port;
-    private final Path log;
+    private final SeparateConnector connector;
 
-    private ConnectorProcess(Process process, int port, Path log) {
-        this.process = process;
-        this.port = port;
-        this.log = log;
+    private ConnectorProcess(SeparateConnector connector) {
+        this.connector = connector;
     }
 
     /**
@@ -45,46 +36,31 @@ final class ConnectorProcess implements AutoCloseable {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build it first (mvn -B -Pbench verify does)");
         }
-        int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> options = new ArrayList<>();
         Map<String, String> environment = new LinkedHashMap<>();
         for (String option : jvmOptions) {
             if (option.matches("[A-Z_][A-Z0-9_]*=.*")) {
                 environment.put(option.substring(0, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
             } else {
-                command.add(option);
+                options.add(option);
             }
         }
-        command.add("-jar");
-        command.add(JAR.toString());
-        Map<String, String> all = new LinkedHashMap<>(settings);
-        all.put("server.port", String.valueOf(port));
-        all.forEach((key, value) -> command.add("--" + key + "=" + value));
-        try {
-            Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            ConnectorProcess connector = new ConnectorProcess(process, port, log);
-            connector.awaitReady();
-            return connector;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the connector", e);
-        }
+        List<String> arguments = new ArrayList<>();
+        settings.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+        return new ConnectorProcess(SeparateConnector.startJar(JAR, options, environment, arguments, log, STARTUP));
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + connector.port();
     }
 
     long pid() {
-        return process.pid();
+        return connector.process().pid();
     }
 
     /** User + system CPU time of the whole process so far (every thread, GC and JIT included). */
     Duration cpuTime() {
-        return process.toHandle().info().totalCpuDuration()
+        return connector.process().info().totalCpuDuration()
                 .orElseThrow(() -> new IllegalStateException("the OS does not report the connector's CPU time"));
     }
 
@@ -152,52 +128,12 @@ final class ConnectorProcess implements AutoCloseable {
         throw new IllegalStateException(field + " not in /proc/" + pid() + "/status");
     }
 
-    private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(2)).build();
-        long until = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < until) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the connector exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                if (http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            Bench.sleep(Duration.ofMillis(250));
-        }
-        close();
-        throw new IllegalStateException("the connector was not ready within " + STARTUP + "; see " + log);
-    }
-
     /** SIGTERM (Spring's graceful shutdown; a JFR recording is written then), SIGKILL after 30 s. */
     @Override
     public void close() {
-        if (process.isAlive()) {
+        if (connector.isAlive()) {
             HostLoad.connectorStopped(cpuTime());
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        connector.close();
     }
 }
