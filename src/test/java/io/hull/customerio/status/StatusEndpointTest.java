@@ -23,9 +23,13 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
-/** GET /status against a Customer.io stand-in, one branch per test. */
+/** GET /status against a Customer.io stand-in, one branch per test; the report of it to Hull. */
+@ExtendWith(OutputCaptureExtension.class)
 class StatusEndpointTest extends ConnectorTestSupport {
 
     @Autowired
@@ -125,6 +129,29 @@ class StatusEndpointTest extends ConnectorTestSupport {
         assertThat(reports.get(0).getHeader("Hull-Organization")).isEqualTo("acme.hullapp.io");
         assertThat(reports.get(0).getHeader("Hull-Access-Token")).isEqualTo("hull-secret-1");
         assertThat(json(reports.get(0).getBodyAsString()).path("status").asText()).isEqualTo("ok");
+        // through camel-http after removeHeaders: no Camel header, no request id, goes out
+        assertThat(reports.get(0).getHeaders().keys()).noneMatch(name -> name.toLowerCase().startsWith("camel")
+                || name.equalsIgnoreCase("breadcrumbId"));
+    }
+
+    @Test
+    void aReportHullRefusesIsLoggedWithoutTheSecret(CapturedOutput output) {
+        hull.setOrganization("acme.hullapp.io");
+        hull.setConnectorId("connector-1");
+        hull.setSecret("hull-secret-1");
+        hull.setApiUrl(HULL.baseUrl());
+        HULL.stubFor(put(urlEqualTo("/api/v1/connector-1/status")).willReturn(aResponse().withStatus(503)));
+        try {
+            camel.sendBody("direct:report-status-to-hull", null);
+        } finally {
+            hull.setOrganization(null);
+            hull.setConnectorId(null);
+            hull.setSecret(null);
+            hull.setApiUrl(null);
+        }
+
+        assertThat(HULL.findAll(putRequestedFor(urlEqualTo("/api/v1/connector-1/status")))).hasSize(1);
+        assertThat(output.getOut()).contains("status report to Hull failed").contains("503").doesNotContain("hull-secret-1");
     }
 
     @Test
