@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.errors.NetworkErrors;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,30 +13,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Writes traits and track calls to Hull's firehose: {@code POST {firehose}/} with the connector's
  * headers and a batch of entries, each with its own user token. At most {@value #MAX_BATCH}
- * entries per request; entries of different connectors go in different requests.
+ * entries per request; entries of different connectors go in different requests. This class builds the
+ * batches and judges the answers; route hull-firehose sends each batch (camel-http).
  */
 @Component("firehoseClient")
 public class FirehoseClient {
 
     public static final int MAX_BATCH = 100;
 
-    private final HttpClient http;
+    /** The route that posts one batch: routes/hull-firehose.yaml. */
+    static final String ROUTE = "direct:hull-firehose";
+
+    private final ProducerTemplate camel;
     private final ObjectMapper json;
     private final HullProperties properties;
     private final FirehoseTokens tokens;
     private final MeterRegistry meters;
 
-    public FirehoseClient(ObjectMapper json, HullProperties properties, FirehoseTokens tokens, MeterRegistry meters) {
+    public FirehoseClient(ObjectMapper json, HullProperties properties, FirehoseTokens tokens, MeterRegistry meters,
+                          ProducerTemplate camel) {
+        this.camel = camel;
         this.meters = meters;
         this.json = json;
         this.properties = properties;
         this.tokens = tokens;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.getConnectTimeout()).build();
     }
 
     public void send(List<FirehoseEntry> entries) {
@@ -78,25 +81,21 @@ public class FirehoseClient {
         }
         Batch body = new Batch(calls, now, now);
         URI url = URI.create(hull.firehoseUrl(properties.getFirehoseUrl()).toString().replaceAll("/+$", "") + "/");
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(requestTimeout)
-                .header("Content-Type", "application/json")
-                .header("Hull-App-Id", hull.connectorId())
-                .header("Hull-Organization", hull.organization())
-                .header("Hull-Access-Token", hull.secret())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body)))
-                .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        // route hull-firehose makes the call (camel-http); a status of its answer is ours to judge
+        Exchange call = camel.request(ROUTE, exchange -> {
+            exchange.getMessage().setBody(toJson(body));
+            exchange.setProperty("hull", hull);
+            exchange.setProperty("firehoseUrl", url.toString());
+            exchange.setProperty("firehoseTimeoutMs", requestTimeout.toMillis());
+            exchange.setProperty("firehoseConnectTimeoutMs", properties.getConnectTimeout().toMillis());
+        });
+        Exception failure = call.getException();
+        if (failure != null) {
             count(entries, "unreachable");
-            throw new HullUnavailableException("Hull firehose " + url.getHost() + " unreachable: " + NetworkErrors.describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HullUnavailableException("Hull firehose call interrupted", e);
+            throw new HullUnavailableException("Hull firehose " + url.getHost() + " unreachable: " + NetworkErrors.describe(failure),
+                    failure);
         }
-        int status = response.statusCode();
+        int status = call.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         count(entries, (status / 100) + "xx");
         if (status >= 200 && status < 300) {
             return;
