@@ -69,6 +69,8 @@ public class CustomerIoClient {
 
     /** Customer.io's error bodies are short; anything longer is cut in logs. */
     private static final int MAX_ERROR_BODY = 300;
+    /** Exchange property holding the user's {@link UserSyncTask} while its attribute chunks are sent. */
+    public static final String TASK_PROPERTY = "userTask";
     /** Exchange property holding the {@link Deadline} of a notification's Customer.io calls. */
     public static final String DEADLINE_PROPERTY = "customerIoDeadline";
     /** An attempt with less time than this left before the deadline is not started. */
@@ -143,11 +145,13 @@ public class CustomerIoClient {
         return Deadline.after(properties.getRetry().getMaxElapsed());
     }
 
-    /** Identify: one PUT per chunk of attributes, in order; the first failure stops the rest. */
-    public void identify(UserSyncTask task, @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline) {
-        for (Map<String, Object> attributes : task.identifyCalls()) {
-            send(task.context().customerIo(), "PUT", customerPath(task.customerId()), attributes, deadline);
-        }
+    /**
+     * Identify: one PUT of one chunk of the customer's attributes (route customerio-user-sync splits the
+     * task's chunks, in order, and stops at the first failure).
+     */
+    public void identify(Map<String, Object> attributes, @ExchangeProperty(TASK_PROPERTY) UserSyncTask task,
+                         @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline) {
+        send(task.context().customerIo(), "PUT", customerPath(task.customerId()), attributes, deadline);
     }
 
     public void delete(UserSyncTask task, @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline) {

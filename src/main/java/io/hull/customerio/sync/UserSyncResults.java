@@ -1,6 +1,7 @@
 package io.hull.customerio.sync;
 
 import io.hull.customerio.customerio.CustomerIoRejectedException;
+import io.hull.customerio.errors.ConnectorException;
 import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.logging.DecisionLog;
 import io.hull.customerio.sync.UserSyncResult.Outcome;
@@ -58,7 +59,8 @@ public class UserSyncResults {
     }
 
     /** Customer.io refused the user for good (4xx): logged, not retried. */
-    public UserSyncResult rejected(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) CustomerIoRejectedException e) {
+    public UserSyncResult rejected(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
+        CustomerIoRejectedException e = (CustomerIoRejectedException) ConnectorException.unwrap(caught, CustomerIoRejectedException.class);
         Map<String, Object> details = details(task, "reason", e.getMessage());
         details.put("status", e.status());
         decisions.error("outgoing.user.error", task.claims(), details);
@@ -66,8 +68,8 @@ public class UserSyncResults {
     }
 
     /** Anything that may work later: the notification is answered 503 and Hull sends it again. */
-    public UserSyncResult retryLater(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
-        SafeError error = safeError(e);
+    public UserSyncResult retryLater(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
+        SafeError error = safeError((Exception) ConnectorException.unwrap(caught, ConnectorException.class));
         Map<String, Object> details = details(task, "reason", error.reason());
         details.put("retry", true);
         decisions.error("outgoing.user.error", task.claims(), details);

@@ -80,8 +80,9 @@ class KafkaRoundRouteTest extends KafkaTransportTestSupport {
         assertThat(readAll(USER_TOPIC + ".dlq")).noneMatch(record -> record.key().equals(site));
     }
 
+    /** The customer of each call (these users' attributes fit one PUT each). */
     private List<String> customerIds() {
         return identify.getReceivedExchanges().stream()
-                .map(exchange -> exchange.getMessage().getBody(UserSyncTask.class).customerId()).toList();
+                .map(exchange -> exchange.getProperty("userTask", UserSyncTask.class).customerId()).toList();
     }
 }

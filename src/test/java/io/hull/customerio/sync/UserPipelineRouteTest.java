@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.Application;
+import io.hull.customerio.customerio.CustomerIoRejectedException;
 import io.hull.customerio.customerio.EventCall;
 import io.hull.customerio.hull.HullNotification;
 import io.hull.customerio.hull.NotificationParser;
@@ -67,7 +68,6 @@ class UserPipelineRouteTest {
 
     @Test
     void aWhitelistedUserIsIdentifiedInChunksThenItsEventsAreSentThenItsStateIsWrittenBack() throws Exception {
-        identify.expectedMessageCount(1);
         events.expectedMessageCount(1);
         writeBack.expectedMessageCount(1);
 
@@ -78,10 +78,14 @@ class UserPipelineRouteTest {
         Object answer = producer.requestBody("direct:sync-user-updates", parse(notification));
 
         MockEndpoint.assertIsSatisfied(camel);
-        UserSyncTask task = identify.getReceivedExchanges().get(0).getMessage().getBody(UserSyncTask.class);
+        // split-attribute-chunks: one exchange per PUT of at most customerio.attributes-per-request, in order
+        UserSyncTask task = identify.getReceivedExchanges().get(0).getProperty("userTask", UserSyncTask.class);
         assertThat(task.customerId()).isEqualTo("sven@hull.io");
-        // the attributes split into PUTs of at most customerio.attributes-per-request
-        assertThat(task.identifyCalls()).hasSizeGreaterThan(1).allSatisfy(call -> assertThat(call.size()).isLessThanOrEqualTo(3));
+        assertThat(identify.getReceivedExchanges()).hasSize(task.identifyCalls().size()).hasSizeGreaterThan(1);
+        for (int i = 0; i < task.identifyCalls().size(); i++) {
+            Map<?, ?> chunk = identify.getReceivedExchanges().get(i).getMessage().getBody(Map.class);
+            assertThat(chunk).isEqualTo(task.identifyCalls().get(i)).hasSizeLessThanOrEqualTo(3);
+        }
         EventCall pageView = events.getReceivedExchanges().get(0).getMessage().getBody(EventCall.class);
         assertThat(pageView.hullName()).isEqualTo("page");
         assertThat(pageView.customerId()).isEqualTo(task.customerId());
@@ -90,6 +94,30 @@ class UserPipelineRouteTest {
         assertThat(results).singleElement().extracting("outcome").isEqualTo(UserSyncResult.Outcome.SUCCESS);
         assertThat(answer).isInstanceOf(Map.class);
         assertThat(((Map<?, ?>) answer).get("flow_control")).extracting("type").isEqualTo("next");
+    }
+
+    @Test
+    void aChunkCustomerIoRefusesStopsTheRestAndIsTheUsersOutcome() throws Exception {
+        identify.whenExchangeReceived(2, exchange -> {
+            throw new CustomerIoRejectedException(400, "PUT /api/v1/customers/sven%40hull.io answered 400");
+        });
+        events.expectedMessageCount(0);
+        writeBack.expectedMessageCount(1);
+        ObjectNode notification = fixtureJson();
+        ((ObjectNode) notification.path("connector").path("private_settings")).putArray("synchronized_attributes")
+                .add("name").add("first_seen_at").add("last_known_ip").add("external_id").add("traits_coconut");
+
+        producer.requestBody("direct:sync-user-updates", parse(notification));
+
+        MockEndpoint.assertIsSatisfied(camel);
+        UserSyncTask task = identify.getReceivedExchanges().get(0).getProperty("userTask", UserSyncTask.class);
+        assertThat(task.identifyCalls()).hasSizeGreaterThan(2);
+        assertThat(identify.getReceivedExchanges()).hasSize(2);
+        List<?> results = writeBack.getReceivedExchanges().get(0).getMessage().getBody(List.class);
+        assertThat(results).singleElement().satisfies(result -> {
+            assertThat(result).extracting("outcome").isEqualTo(UserSyncResult.Outcome.FAILED);
+            assertThat(result).extracting("detail").asString().contains("answered 400");
+        });
     }
 
     @Test
