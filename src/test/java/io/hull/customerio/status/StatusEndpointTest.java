@@ -109,19 +109,8 @@ class StatusEndpointTest extends ConnectorTestSupport {
 
     @Test
     void theStatusIsReportedToHullWhenHullCredentialsAreConfigured() {
-        hull.setOrganization("acme.hullapp.io");
-        hull.setConnectorId("connector-1");
-        hull.setSecret("hull-secret-1");
-        hull.setApiUrl(HULL.baseUrl());
         HULL.stubFor(put(urlEqualTo("/api/v1/connector-1/status")).willReturn(aResponse().withStatus(200)));
-        try {
-            camel.sendBody("direct:report-status-to-hull", null);
-        } finally {
-            hull.setOrganization(null);
-            hull.setConnectorId(null);
-            hull.setSecret(null);
-            hull.setApiUrl(null);
-        }
+        reportWithHullCredentials();
 
         List<LoggedRequest> reports = HULL.findAll(putRequestedFor(urlEqualTo("/api/v1/connector-1/status")));
         assertThat(reports).hasSize(1);
@@ -136,19 +125,8 @@ class StatusEndpointTest extends ConnectorTestSupport {
 
     @Test
     void aReportHullRefusesIsLoggedWithoutTheSecret(CapturedOutput output) {
-        hull.setOrganization("acme.hullapp.io");
-        hull.setConnectorId("connector-1");
-        hull.setSecret("hull-secret-1");
-        hull.setApiUrl(HULL.baseUrl());
         HULL.stubFor(put(urlEqualTo("/api/v1/connector-1/status")).willReturn(aResponse().withStatus(503)));
-        try {
-            camel.sendBody("direct:report-status-to-hull", null);
-        } finally {
-            hull.setOrganization(null);
-            hull.setConnectorId(null);
-            hull.setSecret(null);
-            hull.setApiUrl(null);
-        }
+        reportWithHullCredentials();
 
         assertThat(HULL.findAll(putRequestedFor(urlEqualTo("/api/v1/connector-1/status")))).hasSize(1);
         assertThat(output.getOut()).contains("status report to Hull failed").contains("503").doesNotContain("hull-secret-1");
@@ -159,6 +137,22 @@ class StatusEndpointTest extends ConnectorTestSupport {
         camel.sendBody("direct:report-status-to-hull", null);
 
         assertThat(HULL.getAllServeEvents()).isEmpty();
+    }
+
+    /** Runs route report-status-to-hull once, with Hull credentials that point at the Hull stand-in. */
+    private void reportWithHullCredentials() {
+        hull.setOrganization("acme.hullapp.io");
+        hull.setConnectorId("connector-1");
+        hull.setSecret("hull-secret-1");
+        hull.setApiUrl(HULL.baseUrl());
+        try {
+            camel.sendBody("direct:report-status-to-hull", null);
+        } finally {
+            hull.setOrganization(null);
+            hull.setConnectorId(null);
+            hull.setSecret(null);
+            hull.setApiUrl(null);
+        }
     }
 
     private JsonNode status() {
