@@ -22,20 +22,4 @@ public abstract class ConnectorException extends RuntimeException {
     public boolean permanent() { return permanent; }
 
     public String reason() { return getMessage(); }
-
-    /**
-     * The first {@code type} in {@code failure}'s cause chain, else {@code failure} itself when it is none: a failure
-     * inside a split with stopOnException reaches the route wrapped in Camel's CamelExchangeException.
-     */
-    public static Throwable unwrap(Throwable failure, Class<? extends ConnectorException> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return cause;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return failure;
-    }
 }

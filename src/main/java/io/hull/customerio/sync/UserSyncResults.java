@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -60,7 +61,8 @@ public class UserSyncResults {
 
     /** Customer.io refused the user for good (4xx): logged, not retried. */
     public UserSyncResult rejected(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
-        CustomerIoRejectedException e = (CustomerIoRejectedException) ConnectorException.unwrap(caught, CustomerIoRejectedException.class);
+        // inside split-attribute-chunks the failure reaches the doCatch wrapped in a CamelExchangeException
+        CustomerIoRejectedException e = ObjectHelper.getException(CustomerIoRejectedException.class, caught);
         Map<String, Object> details = details(task, "reason", e.getMessage());
         details.put("status", e.status());
         decisions.error("outgoing.user.error", task.claims(), details);
@@ -69,7 +71,8 @@ public class UserSyncResults {
 
     /** Anything that may work later: the notification is answered 503 and Hull sends it again. */
     public UserSyncResult retryLater(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
-        SafeError error = safeError((Exception) ConnectorException.unwrap(caught, ConnectorException.class));
+        ConnectorException known = ObjectHelper.getException(ConnectorException.class, caught);
+        SafeError error = safeError(known != null ? known : caught);
         Map<String, Object> details = details(task, "reason", error.reason());
         details.put("retry", true);
         decisions.error("outgoing.user.error", task.claims(), details);

@@ -64,13 +64,10 @@ public final class SeparateConnector implements AutoCloseable {
 
     /** Starts one that is expected to stop by itself within {@code timeout}; killed and failed if it does not. */
     public static Exit exitOf(String name, List<String> arguments, Duration timeout) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-        command.addAll(fromTestClasspath());
-        command.add("--server.port=" + freePort());
-        command.addAll(arguments);
         Path log = logOf(name);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command(List.of("-Xmx256m"), fromTestClasspath(), freePort(), arguments))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("connector " + name + " still runs after " + timeout + ", see " + log);
@@ -82,6 +79,17 @@ public final class SeparateConnector implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The one command line of a connector process: java, its options, the program, its port, then the arguments. */
+    private static List<String> command(List<String> jvmOptions, List<String> program, int port, List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(program);
+        command.add("--server.port=" + port);
+        command.addAll(arguments);
+        return command;
     }
 
     /**
@@ -105,16 +113,10 @@ public final class SeparateConnector implements AutoCloseable {
                 freePort(), log, startup, Path.of(System.getProperty("user.dir")));
     }
 
-    /** The one way a connector process is launched: java, its options, the program, its port, then the arguments. */
     private static SeparateConnector launch(String name, List<String> jvmOptions, Map<String, String> environment,
                                             List<String> program, List<String> arguments, int port, Path log,
                                             Duration startup, Path directory) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(program);
-        command.add("--server.port=" + port);
-        command.addAll(arguments);
+        List<String> command = command(jvmOptions, program, port, arguments);
         try {
             if (log.getParent() != null) {
                 Files.createDirectories(log.getParent());
