@@ -15,7 +15,7 @@ public record EventCall(CustomerIoCredentials credentials, String customerId, St
     }
 
     public String path() {
-        return anonymous() ? "/api/v1/events" : CustomerIoClient.customerPath(customerId) + "/events";
+        return anonymous() ? "/api/v1/events" : CustomerIoCall.customerPath(customerId) + "/events";
     }
 
     public String id() {

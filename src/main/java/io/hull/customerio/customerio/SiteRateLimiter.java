@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -40,6 +41,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class SiteRateLimiter {
 
+    /** Exchange property holding the slot of the attempt on its way (route customerio-attempt). */
+    public static final String SLOT_PROPERTY = "customerIoSlot";
+
     /** A Retry-After longer than this is taken as this: a wrong header must not stop a site for days. */
     static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
@@ -65,6 +69,33 @@ public class SiteRateLimiter {
         this.limit = limit;
         this.windowNanos = window.toNanos();
         this.meters = meters;
+    }
+
+    /**
+     * The {@code throttle-per-site} step of route customerio-attempt: waits for the call's site's next slot and
+     * takes it. No slot before the call's deadline: not sent, and not retried.
+     */
+    public Permit take(@ExchangeProperty(CustomerIoCalls.CALL_PROPERTY) CustomerIoCall call,
+                       @ExchangeProperty(CustomerIoCalls.DEADLINE_PROPERTY) Deadline deadline) {
+        Permit permit;
+        try {
+            permit = acquire(call.siteId(), deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CustomerIoUnavailableException(call.name() + " was interrupted", e);
+        }
+        if (permit == null) {
+            throw new CustomerIoUnavailableException(call.name() + " not sent: the site's rate limit has no slot left"
+                    + " before the notification must be answered");
+        }
+        return permit;
+    }
+
+    /** The {@code site-slot-used} step: the attempt has ended, its slot counts from now. */
+    public void release(@ExchangeProperty(SLOT_PROPERTY) Permit permit) {
+        if (permit != null) {
+            permit.close();
+        }
     }
 
     /**

@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
 public class EventResults {
 
     static final String USER_RESULT = "userResult";
+    /** Exchange property holding the event being sent (the body is its Customer.io call, then the answer). */
+    static final String EVENT = "event";
 
     private final DecisionLog decisions;
 
@@ -27,7 +29,7 @@ public class EventResults {
     }
 
     /** Once per user: the events that stay behind, by reason, and the ones refused for breaking Customer.io's limits. */
-    public void logNotSent(UserSyncTask task) {
+    public void logNotSent(@ExchangeProperty(UserSyncResults.TASK) UserSyncTask task) {
         task.skippedEvents().forEach((reason, names) ->
                 decisions.info("outgoing.event.skip", task.claims(), Map.of("events", names, "reason", reason)));
         for (EventCall event : task.events()) {
@@ -48,19 +50,19 @@ public class EventResults {
     }
 
     /** Events that cannot go because the user itself failed: said once, so nothing disappears silently. */
-    public void logUserFailed(UserSyncTask task) {
+    public void logUserFailed(@ExchangeProperty(UserSyncResults.TASK) UserSyncTask task) {
         List<String> names = task.sendableEvents().stream().map(EventCall::hullName).toList();
         if (!names.isEmpty()) {
             decisions.info("outgoing.event.skip", task.claims(), Map.of("events", names, "reason", "the user could not be sent"));
         }
     }
 
-    public EventResult sent(EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user) {
+    public EventResult sent(@ExchangeProperty(EVENT) EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user) {
         decisions.info("outgoing.event.success", user.claims(), details(event));
         return new EventResult(event.hullName(), EventResult.Outcome.SENT, null, null);
     }
 
-    public EventResult rejected(EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user,
+    public EventResult rejected(@ExchangeProperty(EVENT) EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user,
                                 @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) CustomerIoRejectedException e) {
         Map<String, Object> details = details(event);
         details.put("reason", e.getMessage());
@@ -69,7 +71,7 @@ public class EventResults {
         return new EventResult(event.hullName(), EventResult.Outcome.FAILED, e.getMessage(), e.code());
     }
 
-    public EventResult retryLater(EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user,
+    public EventResult retryLater(@ExchangeProperty(EVENT) EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user,
                                   @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         SafeError error = UserSyncResults.safeError(e);
         Map<String, Object> details = details(event);

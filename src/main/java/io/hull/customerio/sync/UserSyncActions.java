@@ -49,6 +49,6 @@ public class UserSyncActions {
     }
 
     private static UserSyncTask task(Exchange exchange) {
-        return exchange.getMessage().getBody(UserSyncTask.class);
+        return exchange.getProperty(UserSyncResults.TASK, UserSyncTask.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.hull.customerio.sync;
 
+import io.hull.customerio.customerio.CustomerIoCalls;
 import io.hull.customerio.customerio.CustomerIoRejectedException;
 import io.hull.customerio.errors.ConnectorException;
 import io.hull.customerio.errors.SafeError;
@@ -23,6 +24,9 @@ import org.springframework.stereotype.Component;
 @Component("userSyncResults")
 public class UserSyncResults {
 
+    /** Exchange property holding the user's task in route customerio-user-sync (the body is each Customer.io call). */
+    static final String TASK = CustomerIoCalls.TASK_PROPERTY;
+
     private static final Logger log = LoggerFactory.getLogger(UserSyncResults.class);
 
     private final DecisionLog decisions;
@@ -33,17 +37,17 @@ public class UserSyncResults {
         this.clock = Clock.systemUTC();
     }
 
-    public UserSyncResult skipped(UserSyncTask task) {
+    public UserSyncResult skipped(@ExchangeProperty(TASK) UserSyncTask task) {
         decisions.info("outgoing.user.skip", task.claims(), Map.of("reason", task.reason()));
         return result(task, Outcome.SKIPPED, task.reason(), null, null);
     }
 
-    public UserSyncResult invalid(UserSyncTask task) {
+    public UserSyncResult invalid(@ExchangeProperty(TASK) UserSyncTask task) {
         decisions.error("outgoing.user.error", task.claims(), details(task, "reason", "invalid customer: " + task.reason()));
         return result(task, Outcome.FAILED, task.reason(), "invalid_customer", null);
     }
 
-    public UserSyncResult identified(UserSyncTask task) {
+    public UserSyncResult identified(@ExchangeProperty(TASK) UserSyncTask task) {
         Map<String, Object> details = details(task, "operation", task.action().name().toLowerCase());
         details.put("attributes", task.attributeCount());
         details.put("calls", task.identifyCalls().size());
@@ -54,13 +58,13 @@ public class UserSyncResults {
         return result(task, Outcome.SUCCESS, null, null, SyncStateTraits.synced(task, clock.instant()));
     }
 
-    public UserSyncResult deleted(UserSyncTask task) {
+    public UserSyncResult deleted(@ExchangeProperty(TASK) UserSyncTask task) {
         decisions.info("outgoing.user.deletion", task.claims(), details(task, "operation", "delete"));
         return result(task, Outcome.DELETED, null, null, SyncStateTraits.deleted(clock.instant()));
     }
 
     /** Customer.io refused the user for good (4xx): logged, not retried. */
-    public UserSyncResult rejected(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
+    public UserSyncResult rejected(@ExchangeProperty(TASK) UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
         // inside split-attribute-chunks the failure reaches the doCatch wrapped in a CamelExchangeException
         CustomerIoRejectedException e = ObjectHelper.getException(CustomerIoRejectedException.class, caught);
         Map<String, Object> details = details(task, "reason", e.getMessage());
@@ -70,7 +74,7 @@ public class UserSyncResults {
     }
 
     /** Anything that may work later: the notification is answered 503 and Hull sends it again. */
-    public UserSyncResult retryLater(UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
+    public UserSyncResult retryLater(@ExchangeProperty(TASK) UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
         ConnectorException known = ObjectHelper.getException(ConnectorException.class, caught);
         SafeError error = safeError(known != null ? known : caught);
         Map<String, Object> details = details(task, "reason", error.reason());

@@ -66,11 +66,11 @@ class SiteRateLimiterTest {
 
     @Test
     void retryAfterIsReadAsSecondsOrHttpDate() {
-        assertThat(CustomerIoClient.parseRetryAfter("2")).contains(Duration.ofSeconds(2));
+        assertThat(CustomerIoCalls.parseRetryAfter("2")).contains(Duration.ofSeconds(2));
         String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(10));
-        assertThat(CustomerIoClient.parseRetryAfter(inTenSeconds)).hasValueSatisfying(wait ->
+        assertThat(CustomerIoCalls.parseRetryAfter(inTenSeconds)).hasValueSatisfying(wait ->
                 assertThat(wait).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10)));
-        assertThat(CustomerIoClient.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).contains(Duration.ZERO);
-        assertThat(CustomerIoClient.parseRetryAfter("soon")).isEmpty();
+        assertThat(CustomerIoCalls.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).contains(Duration.ZERO);
+        assertThat(CustomerIoCalls.parseRetryAfter("soon")).isEmpty();
     }
 }

@@ -31,4 +31,26 @@ class JmxTest extends ConnectorTestSupport {
         assertThat(jmx.queryNames(new ObjectName("org.apache.camel:context=hull-customerio-connector,type=processors,name=\"customerio-identify\""), null))
                 .hasSize(1);
     }
+
+    @Test
+    void theCustomerIoAndHullCallsAreCamelHttpEndpointsWithTheirExchangeCounts() throws Exception {
+        assertThat(postNotification(fixtureNotification()).statusCode()).isEqualTo(200);
+
+        // the Track API: one endpoint, the step that calls it counts every attempt and its time
+        ObjectName trackApi = processor("customerio-track-api");
+        assertThat((String) jmx.getAttribute(trackApi, "Destination")).startsWith(CUSTOMERIO.baseUrl());
+        assertThat((Long) jmx.getAttribute(trackApi, "ExchangesCompleted")).isGreaterThanOrEqualTo(2); // the PUT, the event
+        assertThat(jmx.queryNames(new ObjectName("org.apache.camel:context=hull-customerio-connector,type=endpoints,*"), null))
+                .extracting(name -> name.getKeyProperty("name"))
+                .anySatisfy(name -> assertThat(name).contains(String.valueOf(CUSTOMERIO.port())));
+        // the rate limit: exchanges waiting for a slot are the step's inflight ones
+        assertThat((Long) jmx.getAttribute(processor("throttle-per-site"), "ExchangesCompleted")).isPositive();
+        assertThat(((Number) jmx.getAttribute(processor("throttle-per-site"), "ExchangesInflight")).intValue()).isZero();
+        // Hull's firehose (the write-back)
+        assertThat((Long) jmx.getAttribute(processor("post-to-hull-firehose"), "ExchangesCompleted")).isPositive();
+    }
+
+    private ObjectName processor(String id) throws Exception {
+        return new ObjectName("org.apache.camel:context=hull-customerio-connector,type=processors,name=\"" + id + "\"");
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.Application;
+import io.hull.customerio.customerio.CustomerIoCall;
 import io.hull.customerio.customerio.CustomerIoRejectedException;
 import io.hull.customerio.customerio.EventCall;
 import io.hull.customerio.hull.HullNotification;
@@ -83,10 +84,13 @@ class UserPipelineRouteTest {
         assertThat(task.customerId()).isEqualTo("sven@hull.io");
         assertThat(identify.getReceivedExchanges()).hasSize(task.identifyCalls().size()).hasSizeGreaterThan(1);
         for (int i = 0; i < task.identifyCalls().size(); i++) {
-            Map<?, ?> chunk = identify.getReceivedExchanges().get(i).getMessage().getBody(Map.class);
-            assertThat(chunk).isEqualTo(task.identifyCalls().get(i)).hasSizeLessThanOrEqualTo(3);
+            CustomerIoCall put = identify.getReceivedExchanges().get(i).getMessage().getBody(CustomerIoCall.class);
+            assertThat(put.name()).isEqualTo("PUT /api/v1/customers/sven%40hull.io");
+            assertThat((Map<?, ?>) put.payload()).isEqualTo(task.identifyCalls().get(i)).hasSizeLessThanOrEqualTo(3);
         }
-        EventCall pageView = events.getReceivedExchanges().get(0).getMessage().getBody(EventCall.class);
+        EventCall pageView = events.getReceivedExchanges().get(0).getProperty("event", EventCall.class);
+        assertThat(events.getReceivedExchanges().get(0).getMessage().getBody(CustomerIoCall.class).path())
+                .isEqualTo("/api/v1/customers/sven%40hull.io/events");
         assertThat(pageView.hullName()).isEqualTo("page");
         assertThat(pageView.customerId()).isEqualTo(task.customerId());
         // the write-back gets every user's result, and the notification is answered "next"

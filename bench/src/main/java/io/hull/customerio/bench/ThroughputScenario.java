@@ -1,6 +1,6 @@
 package io.hull.customerio.bench;
 
-import io.hull.customerio.customerio.CustomerIoClient;
+import io.hull.customerio.customerio.CustomerIoCall;
 import io.hull.customerio.customerio.CustomerIoCredentials;
 import io.hull.customerio.simulator.CustomerIoSimulator;
 import java.io.IOException;
@@ -264,7 +264,7 @@ final class ThroughputScenario implements Bench.Scenario {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The client the connector calls Customer.io with (CustomerIoClient), bare: pooled, no retries. */
+    /** The client camel-http calls Customer.io with (Apache HttpClient 5), bare: pooled, no retries. */
     private static Client apacheClient() {
         CloseableHttpClient http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -334,7 +334,7 @@ final class ThroughputScenario implements Bench.Scenario {
                 long until = System.nanoTime() + duration.toNanos();
                 while (System.nanoTime() < until) {
                     String url = simulator.baseUrl()
-                            + CustomerIoClient.customerPath("ceiling-" + ids.incrementAndGet() + "@bench.example");
+                            + CustomerIoCall.customerPath("ceiling-" + ids.incrementAndGet() + "@bench.example");
                     try {
                         client.put(url, authorization, body);
                     } catch (IOException e) {

@@ -1,0 +1,38 @@
+package io.hull.customerio.customerio;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One Track API v1 call, as route {@code customerio-call} sends it: to which site, the method, the path (ids
+ * already percent-encoded) and the JSON payload ({@code null} for a DELETE). {@link #toString()} hides the key.
+ */
+public record CustomerIoCall(CustomerIoCredentials credentials, String method, String path, Object payload) {
+
+    /** {@code /api/v1/customers/{id}} with the id percent-encoded ({@code @} → {@code %40}, {@code /} → {@code %2F}, space → {@code %20}). */
+    public static String customerPath(String customerId) {
+        return "/api/v1/customers/" + URLEncoder.encode(customerId, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** How logs and errors name the call: {@code PUT /api/v1/customers/a%40b}. */
+    public String name() {
+        return method + " " + path;
+    }
+
+    /** The path without the customer id, so metrics have a handful of series, not one per customer. */
+    public String endpoint() {
+        if (!path.startsWith("/api/v1/customers/")) {
+            return path;
+        }
+        return path.endsWith("/events") ? "/api/v1/customers/{id}/events" : "/api/v1/customers/{id}";
+    }
+
+    public String siteId() {
+        return credentials.siteId();
+    }
+
+    @Override
+    public String toString() {
+        return "CustomerIoCall[" + name() + ", site " + credentials.siteId() + "]";
+    }
+}

@@ -1,0 +1,150 @@
+package io.hull.customerio.customerio;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.sync.UserSyncTask;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The pure work of a Track API v1 call, step by step as routes {@code customerio-call} and {@code customerio-attempt}
+ * run it: what to send ({@link CustomerIoCall}), the JSON body, how long an attempt may take, and what an answer
+ * means. Errors never carry the API key.
+ */
+@Component("customerIoCalls")
+public class CustomerIoCalls {
+
+    /** Exchange property holding the {@link Deadline} of a notification's Customer.io calls. */
+    public static final String DEADLINE_PROPERTY = "customerIoDeadline";
+    /** Exchange property holding the call while it is attempted (the body is the request, then the answer). */
+    public static final String CALL_PROPERTY = "customerIoCall";
+    /** Exchange property holding the user's {@link UserSyncTask} in route customerio-user-sync. */
+    public static final String TASK_PROPERTY = "userTask";
+    /** An attempt with less time than this left before the deadline is not started. */
+    static final Duration MIN_ATTEMPT_TIME = Duration.ofMillis(50);
+    /** Customer.io's error bodies are short; anything longer is cut in logs. */
+    private static final int MAX_ERROR_BODY = 300;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerIoCalls.class);
+
+    private final ObjectMapper json;
+    private final CustomerIoProperties properties;
+    private final MeterRegistry meters;
+
+    public CustomerIoCalls(ObjectMapper json, CustomerIoProperties properties, MeterRegistry meters) {
+        this.json = json;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    /** A new deadline for one notification's calls: {@code customerio.retry.max-elapsed} from now. */
+    public Deadline newDeadline() {
+        return Deadline.after(properties.getRetry().getMaxElapsed());
+    }
+
+    /** Identify: one PUT of one chunk of the customer's attributes. */
+    public CustomerIoCall identify(@Body Map<String, Object> attributes, @ExchangeProperty(TASK_PROPERTY) UserSyncTask task) {
+        return new CustomerIoCall(task.context().customerIo(), "PUT", CustomerIoCall.customerPath(task.customerId()), attributes);
+    }
+
+    public CustomerIoCall delete(@ExchangeProperty(TASK_PROPERTY) UserSyncTask task) {
+        return new CustomerIoCall(task.context().customerIo(), "DELETE", CustomerIoCall.customerPath(task.customerId()), null);
+    }
+
+    /** Customer event or anonymous event, with its deterministic {@code id}. */
+    public CustomerIoCall event(@Body EventCall event) {
+        return new CustomerIoCall(event.credentials(), "POST", event.path(), event.payload());
+    }
+
+    /** The request body: the payload as JSON, none for a DELETE. */
+    public byte[] requestBody(@ExchangeProperty(CALL_PROPERTY) CustomerIoCall call) {
+        if (call.payload() == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsBytes(call.payload());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write the body of " + call.name() + " as JSON", e);
+        }
+    }
+
+    /**
+     * Milliseconds this attempt may take: what is left before the call's deadline, at most
+     * {@code customerio.request-timeout}. Too little left: not sent, and not retried.
+     */
+    public long attemptTimeout(@ExchangeProperty(CALL_PROPERTY) CustomerIoCall call,
+                               @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline) {
+        Duration left = deadline.remaining();
+        if (left.compareTo(MIN_ATTEMPT_TIME) < 0) {
+            throw new CustomerIoUnavailableException(call.name() + " not sent: no time left before the notification must be answered");
+        }
+        return Math.min(left.toMillis(), properties.getRequestTimeout().toMillis());
+    }
+
+    /** The call's deadline: the caller's, or {@code customerio.retry.max-elapsed} from now when it set none. */
+    public Deadline deadlineOf(@ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline) {
+        return deadline != null ? deadline : newDeadline();
+    }
+
+    /**
+     * What Customer.io's answer means: 2xx returns; 429 and 5xx throw {@link CustomerIoBusyException} (tried again);
+     * any other status throws {@link CustomerIoRejectedException} (final). Every answer is counted in
+     * {@code customerio_calls_total{method,endpoint,status}}.
+     */
+    public void judge(@ExchangeProperty(CALL_PROPERTY) CustomerIoCall call,
+                      @Header(Exchange.HTTP_RESPONSE_CODE) int status,
+                      @Header("Retry-After") String retryAfter, @Body String body) {
+        countCall(call, (status / 100) + "xx");
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        String detail = call.name() + " answered " + status + errorBody(body, call.credentials());
+        if (status == 429 || status >= 500) {
+            throw new CustomerIoBusyException(status, detail, Optional.ofNullable(retryAfter).flatMap(CustomerIoCalls::parseRetryAfter));
+        }
+        throw new CustomerIoRejectedException(status, detail);
+    }
+
+    /** {@code customerio_calls_total{method="PUT",endpoint="/api/v1/customers/{id}",status="2xx"}}: every attempt, retries included. */
+    void countCall(CustomerIoCall call, String status) {
+        meters.counter("customerio.calls", "method", call.method(), "endpoint", call.endpoint(), "status", status).increment();
+    }
+
+    /** {@code Retry-After} as delay-seconds or an HTTP date; unreadable → empty. */
+    static Optional<Duration> parseRetryAfter(String value) {
+        String text = value.trim();
+        try {
+            if (text.matches("\\d+")) {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
+            }
+            ZonedDateTime at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
+            Duration until = Duration.between(ZonedDateTime.now(at.getZone()), at);
+            return Optional.of(until.isNegative() ? Duration.ZERO : until);
+        } catch (NumberFormatException | DateTimeParseException e) {
+            LOG.debug("ignoring unreadable Retry-After '{}'", text);
+            return Optional.empty();
+        }
+    }
+
+    /** Customer.io's message, shortened, and with the key removed in case an error echoes it. */
+    private static String errorBody(String body, CustomerIoCredentials credentials) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String text = body.replace(credentials.apiKey(), "***").replaceAll("\\s+", " ").trim();
+        return ": " + (text.length() > MAX_ERROR_BODY ? text.substring(0, MAX_ERROR_BODY) + "…" : text);
+    }
+}

@@ -1,0 +1,120 @@
+package io.hull.customerio.customerio;
+
+import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.errors.NetworkErrors;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * When an attempt of a Customer.io call fails: whether it is tried again and after how long. Route configuration
+ * {@code customerio-retries} runs it as {@code onExceptionOccurred}, right after each failure and before Camel's
+ * redelivery asks {@code retryWhile} (which reads {@value #RETRY_PROPERTY}) and reads the delay from the
+ * {@code CamelRedeliveryDelay} header set here.
+ *
+ * <p>The rule: 429, 5xx, timeouts and network failures are tried again after an exponential backoff with jitter
+ * ({@code customerio.retry.initial-backoff × 2^(attempt-1)}, at most {@code max-backoff}, a random wait in [half, all]
+ * of it), or after {@code Retry-After}, which pauses the whole site in {@link SiteRateLimiter} (the next attempt
+ * then waits there, with every other request to the site). Not when {@code customerio.retry.max-attempts} are
+ * used up, nor when the wait would end past the call's {@link Deadline}: then the caller gets a
+ * {@link CustomerIoUnavailableException} saying so, and Hull is asked to retry. A 4xx refusal, a call not sent for
+ * want of time, and anything unforeseen are not tried again.
+ */
+@Component("customerIoRetryRule")
+public class CustomerIoRetryRule implements Processor {
+
+    /** Exchange property: whether the failed attempt is tried again ({@code retryWhile} of customerio-retries). */
+    public static final String RETRY_PROPERTY = "customerIoRetry";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerIoRetryRule.class);
+
+    private final CustomerIoProperties.Retry retry;
+    private final CustomerIoCalls calls;
+    private final SiteRateLimiter rateLimiter;
+    private final MeterRegistry meters;
+
+    public CustomerIoRetryRule(CustomerIoProperties properties, CustomerIoCalls calls, SiteRateLimiter rateLimiter,
+                               MeterRegistry meters) {
+        this.retry = properties.getRetry();
+        this.calls = calls;
+        this.rateLimiter = rateLimiter;
+        this.meters = meters;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        exchange.setProperty(RETRY_PROPERTY, false);
+        Exception e = exchange.getException();
+        CustomerIoCall call = exchange.getProperty(CustomerIoCalls.CALL_PROPERTY, CustomerIoCall.class);
+        Failure failure = call == null ? null : failure(e, call);
+        if (failure == null) {
+            return; // final as it is
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // stopping: Apache's client answers an interrupt with an IOException; not a failure to retry
+            giveUp(exchange, new CustomerIoUnavailableException(call.name() + " was interrupted", e));
+            return;
+        }
+        failure.retryAfter().ifPresent(pause -> rateLimiter.pause(call.siteId(), pause));
+        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        String tried = failure.detail() + " (attempt " + attempt + ")";
+        if (attempt >= retry.getMaxAttempts()) {
+            giveUp(exchange, new CustomerIoUnavailableException(tried + ", no attempts left", e));
+            return;
+        }
+        Duration wait = failure.retryAfter().orElseGet(() -> backoff(attempt));
+        Deadline deadline = exchange.getProperty(CustomerIoCalls.DEADLINE_PROPERTY, Deadline.class);
+        if (deadline.remaining().compareTo(wait.plus(CustomerIoCalls.MIN_ATTEMPT_TIME)) < 0) {
+            giveUp(exchange, new CustomerIoUnavailableException(
+                    tried + ", no time left to retry before the notification must be answered", e));
+            return;
+        }
+        meters.counter("customerio.retries", "reason", failure.reason()).increment();
+        LOG.debug("{}; retrying in {} ms", tried, wait.toMillis());
+        // after a Retry-After the site's rate limiter holds every request to it, this one included
+        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, failure.retryAfter().isPresent() ? 0L : wait.toMillis());
+        exchange.setProperty(RETRY_PROPERTY, true);
+    }
+
+    /** What failed, when it may be tried again; {@code null} when it is final. */
+    private Failure failure(Exception e, CustomerIoCall call) {
+        if (e instanceof CustomerIoBusyException busy) {
+            return new Failure(busy.getMessage(), busy.retryAfter(), String.valueOf(busy.status()));
+        }
+        if (e instanceof IOException io) {
+            calls.countCall(call, "unreachable");
+            if (io instanceof SocketTimeoutException) {
+                String what = io.getMessage() != null && io.getMessage().startsWith("no answer") ? io.getMessage() : "timed out";
+                return new Failure(call.name() + " failed: " + what, Optional.empty(), "timeout");
+            }
+            // refused and reset connections, a connection closed without an answer, connect timeouts
+            return new Failure(call.name() + " failed: " + NetworkErrors.describe(io), Optional.empty(), io.getClass().getSimpleName());
+        }
+        return null;
+    }
+
+    /** The last failure, as the caller will see it (and log it). */
+    private static void giveUp(Exchange exchange, CustomerIoUnavailableException failure) {
+        exchange.setException(failure);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+    }
+
+    /** Exponential backoff ({@code initial × 2^(attempt-1)}, at most {@code max-backoff}) with jitter: a random wait in [half, all] of it. */
+    Duration backoff(int attempt) {
+        long initial = Math.max(1, retry.getInitialBackoff().toMillis());
+        long max = Math.max(initial, retry.getMaxBackoff().toMillis());
+        long exponential = attempt >= 31 ? max : Math.min(max, initial << (attempt - 1));
+        return Duration.ofMillis(exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1));
+    }
+
+    private record Failure(String detail, Optional<Duration> retryAfter, String reason) {
+    }
+}
