@@ -53,7 +53,8 @@ public class CustomerIoRetryRule implements Processor {
     public void process(Exchange exchange) {
         exchange.setProperty(RETRY_PROPERTY, false);
         Exception e = exchange.getException();
-        CustomerIoCall call = exchange.getProperty(CustomerIoCalls.CALL_PROPERTY, CustomerIoCall.class);
+        // route customerio-call's body: its caller's message comes back unchanged from every attempt
+        CustomerIoCall call = exchange.getMessage().getBody(CustomerIoCall.class);
         Failure failure = call == null ? null : failure(e, call);
         if (failure == null) {
             return; // final as it is
@@ -72,6 +73,11 @@ public class CustomerIoRetryRule implements Processor {
         }
         Duration wait = failure.retryAfter().orElseGet(() -> backoff(attempt));
         Deadline deadline = exchange.getProperty(CustomerIoCalls.DEADLINE_PROPERTY, Deadline.class);
+        if (deadline == null) {
+            // a caller that set none: customerio.retry.max-elapsed from this failure, for every attempt that follows
+            deadline = calls.deadlineOf(null);
+            exchange.setProperty(CustomerIoCalls.DEADLINE_PROPERTY, deadline);
+        }
         if (deadline.remaining().compareTo(wait.plus(CustomerIoCalls.MIN_ATTEMPT_TIME)) < 0) {
             giveUp(exchange, new CustomerIoUnavailableException(
                     tried + ", no time left to retry before the notification must be answered", e));

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.Map;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -51,6 +53,8 @@ public class SiteRateLimiter {
     private final long windowNanos;
     private final MeterRegistry meters;
     private final ConcurrentMap<String, Site> sites = new ConcurrentHashMap<>();
+    /** The longest wait of a call whose caller set no deadline: customerio.retry.max-elapsed. */
+    private Duration maxWait = Duration.ofSeconds(15);
 
     /** Marks a slot whose request is still on its way. */
     private static final long IN_FLIGHT = Long.MAX_VALUE;
@@ -60,6 +64,7 @@ public class SiteRateLimiter {
     @Autowired
     public SiteRateLimiter(CustomerIoProperties properties, MeterRegistry meters) {
         this(properties.getRateLimit(), Duration.ofSeconds(1), meters);
+        this.maxWait = properties.getRetry().getMaxElapsed();
     }
 
     SiteRateLimiter(int limit, Duration window, MeterRegistry meters) {
@@ -75,11 +80,12 @@ public class SiteRateLimiter {
      * The {@code throttle-per-site} step of route customerio-attempt: waits for the call's site's next slot and
      * takes it. No slot before the call's deadline: not sent, and not retried.
      */
-    public Permit take(@ExchangeProperty(CustomerIoCalls.CALL_PROPERTY) CustomerIoCall call,
-                       @ExchangeProperty(CustomerIoCalls.DEADLINE_PROPERTY) Deadline deadline) {
+    public void take(@ExchangeProperty(CustomerIoCalls.CALL_PROPERTY) CustomerIoCall call,
+                     @ExchangeProperty(CustomerIoCalls.DEADLINE_PROPERTY) Deadline deadline,
+                     @ExchangeProperties Map<String, Object> properties) {
         Permit permit;
         try {
-            permit = acquire(call.siteId(), deadline);
+            permit = acquire(call.siteId(), deadline != null ? deadline : Deadline.after(maxWait));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CustomerIoUnavailableException(call.name() + " was interrupted", e);
@@ -88,7 +94,7 @@ public class SiteRateLimiter {
             throw new CustomerIoUnavailableException(call.name() + " not sent: the site's rate limit has no slot left"
                     + " before the notification must be answered");
         }
-        return permit;
+        properties.put(SLOT_PROPERTY, permit);
     }
 
     /** The {@code site-slot-used} step: the attempt has ended, its slot counts from now. */
