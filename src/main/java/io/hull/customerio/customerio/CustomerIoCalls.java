@@ -15,6 +15,7 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,9 @@ public class CustomerIoCalls {
      * on a copy of the exchange, which cost a third of a synced user's CPU (docs/benchmarks.md, issue #17).
      */
     public byte[] request(@ExchangeProperty(CALL_PROPERTY) CustomerIoCall call, @Headers Map<String, Object> headers) {
-        headers.put(Exchange.HTTP_METHOD, call.method());
+        // the enum, not its name: camel-http reads this header as HttpMethods, and Camel's String → enum conversion
+        // cost 3 % of a synced user's CPU (profile, docs/benchmarks.md, issue #17)
+        headers.put(Exchange.HTTP_METHOD, HttpMethods.valueOf(call.method()));
         headers.put(Exchange.HTTP_PATH, call.path());
         headers.put("Authorization", call.credentials().authorization());
         if (call.payload() == null) {

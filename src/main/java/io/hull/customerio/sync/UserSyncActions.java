@@ -1,7 +1,9 @@
 package io.hull.customerio.sync;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
+import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -42,6 +44,32 @@ public class UserSyncActions {
     public Predicate userEventsToSend(EventResults events) {
         return exchange -> events.shouldSend(task(exchange),
                 exchange.getProperty(EventResults.USER_RESULT, UserSyncResult.class));
+    }
+
+    /**
+     * What route customerio-user-sync splits: the customer's attribute chunks ({@code split-attribute-chunks}). An
+     * Expression bean for the reason above: {@code simple: ${exchangeProperty.userTask.identifyCalls}} built a new
+     * bean expression on every evaluation and hashed the whole task (3 % of a synced user's CPU, issue #17's profile).
+     */
+    @Bean
+    public Expression userIdentifyCalls() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return task(exchange).identifyCalls();
+            }
+        };
+    }
+
+    /** And the events to send after it ({@code send-each-event}). */
+    @Bean
+    public Expression userSendableEvents() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return task(exchange).sendableEvents();
+            }
+        };
     }
 
     private static Predicate actionIs(UserSyncTask.Action action) {
