@@ -1,5 +1,6 @@
 package io.hull.customerio.sync;
 
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
@@ -53,21 +54,20 @@ public class UserSyncActions {
      */
     @Bean
     public Expression userIdentifyCalls() {
-        return new ExpressionAdapter() {
-            @Override
-            public Object evaluate(Exchange exchange) {
-                return task(exchange).identifyCalls();
-            }
-        };
+        return ofTask(UserSyncTask::identifyCalls);
     }
 
     /** And the events to send after it ({@code send-each-event}). */
     @Bean
     public Expression userSendableEvents() {
+        return ofTask(UserSyncTask::sendableEvents);
+    }
+
+    private static Expression ofTask(Function<UserSyncTask, Object> part) {
         return new ExpressionAdapter() {
             @Override
             public Object evaluate(Exchange exchange) {
-                return task(exchange).sendableEvents();
+                return part.apply(task(exchange));
             }
         };
     }
