@@ -100,16 +100,22 @@ public class CustomerIoCalls {
      */
     public void attemptTimeout(@ExchangeProperty(CALL_PROPERTY) CustomerIoCall call,
                                @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline, @Headers Map<String, Object> headers) {
-        Duration left = deadlineOf(deadline).remaining();
+        Duration left = required(deadline).remaining();
         if (left.compareTo(MIN_ATTEMPT_TIME) < 0) {
             throw new CustomerIoUnavailableException(call.name() + " not sent: no time left before the notification must be answered");
         }
         headers.put(AttemptCutOff.HEADER, Math.min(left.toMillis(), properties.getRequestTimeout().toMillis()));
     }
 
-    /** The call's deadline: the caller's, or {@code customerio.retry.max-elapsed} from now when it set none. */
-    Deadline deadlineOf(Deadline deadline) {
-        return deadline != null ? deadline : newDeadline();
+    /**
+     * The call's deadline, which every caller of route customerio-call sets (hull-notifications, hull-batch-chunk,
+     * the Kafka rounds): without one a call could wait and retry for ever, so a missing one is a bug, said loudly.
+     */
+    static Deadline required(Deadline deadline) {
+        if (deadline == null) {
+            throw new IllegalStateException("route customerio-call needs exchange property " + DEADLINE_PROPERTY);
+        }
+        return deadline;
     }
 
     /**

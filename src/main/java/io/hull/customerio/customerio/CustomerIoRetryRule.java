@@ -72,12 +72,7 @@ public class CustomerIoRetryRule implements Processor {
             return;
         }
         Duration wait = failure.retryAfter().orElseGet(() -> backoff(attempt));
-        Deadline deadline = exchange.getProperty(CustomerIoCalls.DEADLINE_PROPERTY, Deadline.class);
-        if (deadline == null) {
-            // a caller that set none: customerio.retry.max-elapsed from this failure, for every attempt that follows
-            deadline = calls.deadlineOf(null);
-            exchange.setProperty(CustomerIoCalls.DEADLINE_PROPERTY, deadline);
-        }
+        Deadline deadline = CustomerIoCalls.required(exchange.getProperty(CustomerIoCalls.DEADLINE_PROPERTY, Deadline.class));
         if (deadline.remaining().compareTo(wait.plus(CustomerIoCalls.MIN_ATTEMPT_TIME)) < 0) {
             giveUp(exchange, new CustomerIoUnavailableException(
                     tried + ", no time left to retry before the notification must be answered", e));

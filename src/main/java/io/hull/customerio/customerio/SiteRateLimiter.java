@@ -53,8 +53,6 @@ public class SiteRateLimiter {
     private final long windowNanos;
     private final MeterRegistry meters;
     private final ConcurrentMap<String, Site> sites = new ConcurrentHashMap<>();
-    /** The longest wait of a call whose caller set no deadline: customerio.retry.max-elapsed. */
-    private Duration maxWait = Duration.ofSeconds(15);
 
     /** Marks a slot whose request is still on its way. */
     private static final long IN_FLIGHT = Long.MAX_VALUE;
@@ -64,7 +62,6 @@ public class SiteRateLimiter {
     @Autowired
     public SiteRateLimiter(CustomerIoProperties properties, MeterRegistry meters) {
         this(properties.getRateLimit(), Duration.ofSeconds(1), meters);
-        this.maxWait = properties.getRetry().getMaxElapsed();
     }
 
     SiteRateLimiter(int limit, Duration window, MeterRegistry meters) {
@@ -85,7 +82,7 @@ public class SiteRateLimiter {
                      @ExchangeProperties Map<String, Object> properties) {
         Permit permit;
         try {
-            permit = acquire(call.siteId(), deadline != null ? deadline : Deadline.after(maxWait));
+            permit = acquire(call.siteId(), CustomerIoCalls.required(deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CustomerIoUnavailableException(call.name() + " was interrupted", e);
