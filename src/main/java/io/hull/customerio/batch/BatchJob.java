@@ -21,6 +21,8 @@ public class BatchJob {
     private volatile Instant startedAt;
     private volatile Instant finishedAt;
     private volatile String error;
+    /** Why the extract's stream ended before its end, once it has (the lines read before are synced all the same). */
+    private volatile String streamError;
 
     /** Lines read from the extract (malformed ones included). */
     final AtomicLong read = new AtomicLong();
@@ -50,6 +52,14 @@ public class BatchJob {
     void running() {
         startedAt = Instant.now();
         state = State.RUNNING;
+    }
+
+    void streamEnded(String reason) {
+        streamError = reason;
+    }
+
+    String streamError() {
+        return streamError;
     }
 
     void succeeded() {

@@ -29,12 +29,14 @@ public class BatchJobs implements DisposableBean {
 
     private final HullProperties.Batch settings;
     private final ExtractJobRunner runner;
+    private final ExtractFetch fetch;
     private final ThreadPoolExecutor executor;
     private final Map<String, BatchJob> jobs = new LinkedHashMap<>();
 
-    public BatchJobs(HullProperties hull, ExtractJobRunner runner, MeterRegistry meters) {
+    public BatchJobs(HullProperties hull, ExtractJobRunner runner, ExtractFetch fetch, MeterRegistry meters) {
         this.settings = hull.getBatch();
         this.runner = runner;
+        this.fetch = fetch;
         int running = Math.max(1, settings.getMaxRunningJobs());
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(running, running, 0, TimeUnit.MILLISECONDS,
@@ -89,6 +91,9 @@ public class BatchJobs implements DisposableBean {
 
     @Override
     public void destroy() {
+        // the jobs' threads are interrupted, then the extracts they are reading aborted: a blocked read ignores
+        // the interrupt, and would hold the thread for up to hull.batch.read-timeout
         executor.shutdownNow();
+        fetch.abortAll();
     }
 }

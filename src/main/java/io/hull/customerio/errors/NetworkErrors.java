@@ -7,6 +7,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
+import org.apache.hc.core5.http.ConnectionClosedException;
 
 /**
  * A network failure in words, for a reason shown to a caller: error answers name no Java class. The class itself
@@ -35,6 +36,9 @@ public final class NetworkErrors {
         }
         if (e instanceof EOFException || e.getClass().getSimpleName().equals("NoHttpResponseException")) {
             return "the connection was closed without an answer";
+        }
+        if (e instanceof ConnectionClosedException) {
+            return "the connection was closed before the end of the answer";
         }
         if (e instanceof SocketException) {
             return "the connection broke";

@@ -194,6 +194,19 @@ class BatchRouteTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anExtractHostThatNeverAnswersEndsTheJob() throws Exception {
+        // accepts the connection, reads the request, says nothing
+        try (ServerSocket silent = new ServerSocket(0)) {
+            HttpResponse<String> answer = postBatch("http://localhost:" + silent.getLocalPort() + "/extract.json", SECRET);
+
+            JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+            assertThat(status.path("status").asText()).isEqualTo("failed");
+            assertThat(status.path("error").asText()).isEqualTo("the extract could not be fetched: timed out");
+            assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
+        }
+    }
+
+    @Test
     void aMalformedLineIsSkippedAndCountedAndTheRestSent(CapturedOutput output) {
         String extract = userLine(1, SYNCED_SEGMENT) + "\n"
                 + "{\"id\": \"broken\", \"email\": \n"
@@ -243,6 +256,54 @@ class BatchRouteTest extends ConnectorTestSupport {
         assertThat(status.path("error").asText()).contains("302", "redirects are not followed");
         assertThat(EXTRACTS.findAll(anyRequestedFor(urlEqualTo("/elsewhere.json")))).isEmpty();
         assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void theSignedUrlIsFetchedAsGivenAndNothingOfTheConnectorGoesWithIt() {
+        // an S3 presigned URL: its query is the signature, and must reach the host byte for byte
+        String signedPath = "/extracts/seg%20one.json?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                + "&X-Amz-Credential=AKIAEXAMPLE%2F20261202%2Fus-east-1%2Fs3%2Faws4_request"
+                + "&X-Amz-Signature=ab%2Bcd%3D%3D&response-content-type=application%2Fx-ndjson";
+        EXTRACTS.stubFor(get(urlEqualTo(signedPath)).willReturn(aResponse().withStatus(200).withBody(userLine(1, SYNCED_SEGMENT))));
+
+        HttpResponse<String> answer = postBatch(EXTRACTS.baseUrl() + signedPath, SECRET);
+
+        JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+        assertThat(status.path("status").asText()).isEqualTo("succeeded");
+        assertThat(status.path("counts").path("sent").asLong()).isEqualTo(1);
+        List<LoggedRequest> fetched = EXTRACTS.findAll(anyRequestedFor(anyUrl()));
+        assertThat(fetched).extracting(LoggedRequest::getUrl).containsExactly(signedPath);
+        assertThat(fetched.get(0).getHeaders().keys())
+                .allSatisfy(name -> assertThat(name.toLowerCase()).doesNotStartWith("camel").doesNotStartWith("x-connector")
+                        .isNotIn("breadcrumbid", "authorization", "jobid", "organization", "ship", "secret"));
+        assertThat(fetched.get(0).getHeaders().all().toString()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void aJobThatFailsStopsDownloadingTheExtract() throws Exception {
+        // Hull refuses the write-back of the first chunk for good: the job ends there, and the 40 MB it
+        // announced must not be read to the end just to close the stream
+        HULL.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/"))
+                .willReturn(aResponse().withStatus(503).withBody("{}")));
+        AtomicBoolean aborted = new AtomicBoolean();
+        long promised = 40_000_000L;
+        try (RawExtractServer server = new RawExtractServer(promised, out -> {
+            byte[] line = (userLine(1, SYNCED_SEGMENT) + "\n").getBytes(StandardCharsets.UTF_8);
+            try {
+                for (long written = 0; written + line.length <= promised; written += line.length) {
+                    out.write(line);
+                }
+            } catch (IOException e) {
+                aborted.set(true);
+            }
+        })) {
+            HttpResponse<String> answer = postBatch(server.url(), SECRET);
+
+            JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+            assertThat(status.path("status").asText()).isEqualTo("failed");
+            assertThat(status.path("counts").path("read").asLong()).isLessThan(promised / 1000);
+            await().atMost(Duration.ofSeconds(10)).untilTrue(aborted);
+        }
     }
 
     @Test

@@ -48,6 +48,8 @@ class JmxTest extends ConnectorTestSupport {
         assertThat(((Number) jmx.getAttribute(processor("throttle-per-site"), "ExchangesInflight")).intValue()).isZero();
         // Hull's firehose (the write-back)
         assertThat((Long) jmx.getAttribute(processor("post-to-hull-firehose"), "ExchangesCompleted")).isPositive();
+        // Hull's batch extracts: one endpoint for every job (the URL of each goes in CamelHttpUri)
+        assertThat((String) jmx.getAttribute(processor("fetch-hull-extract"), "Destination")).startsWith("http://hull-extract");
     }
 
     private ObjectName processor(String id) throws Exception {

@@ -1,0 +1,199 @@
+package io.hull.customerio.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.errors.NetworkErrors;
+import io.hull.customerio.hull.HullCredentials;
+import io.hull.customerio.logging.DecisionLog;
+import io.hull.customerio.sync.NotificationContext;
+import io.hull.customerio.sync.UserSyncPlanner;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.springframework.stereotype.Component;
+
+/**
+ * The split of route {@code hull-batch-job}: Hull's extract (one JSON user per line), read as it arrives, in chunks of
+ * {@code hull.batch.chunk-size} users as notification messages. A chunk is read only when the split asks for it, after
+ * the one before is synced: the stream itself is the back-pressure, and one chunk is held at a time.
+ *
+ * <p>A line that is not a JSON object is logged, counted and skipped. A stream that breaks or stalls ends the split,
+ * and its reason is kept on the job ({@link BatchJob#streamError}); the whole lines read before are still a chunk and
+ * are synced. (Camel's tokenizer cannot do both: it groups lines, and a broken stream fails the split, losing the
+ * group being read.)
+ */
+@Component("extractChunks")
+public class ExtractChunks implements Expression {
+
+    /** Exchange property of route hull-batch-job: the {@link BatchJob}. */
+    public static final String JOB = "batchJob";
+
+    private final HullProperties hull;
+    private final UserSyncPlanner planner;
+    private final ObjectMapper json;
+    private final DecisionLog decisions;
+    private final MeterRegistry meters;
+
+    public ExtractChunks(HullProperties hull, UserSyncPlanner planner, ObjectMapper json, DecisionLog decisions,
+                         MeterRegistry meters) {
+        this.hull = hull;
+        this.planner = planner;
+        this.json = json;
+        this.decisions = decisions;
+        this.meters = meters;
+    }
+
+    @Override
+    public <T> T evaluate(Exchange exchange, Class<T> type) {
+        BatchJob job = exchange.getProperty(JOB, BatchJob.class);
+        InputStream body = exchange.getMessage().getBody(InputStream.class);
+        if (body == null) {
+            body = InputStream.nullInputStream();
+        }
+        // A batch carries no private settings: connector.settings and customerio.site-id/api-key apply.
+        NotificationContext context = planner.context(
+                new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret()), json.createObjectNode());
+        return type.cast(new Chunks(exchange, job, context,
+                new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * An extract line (a user with {@code segment_ids} and maybe {@code account}) as a notification message, so the
+     * notification rules apply unchanged. Segment names are not in the extract: the id stands for the name.
+     * {@code null} for a line that is not a JSON object.
+     */
+    JsonNode message(String line) {
+        JsonNode user;
+        try {
+            user = json.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+        if (user == null || !user.isObject()) {
+            return null;
+        }
+        ObjectNode message = json.createObjectNode();
+        ArrayNode segments = message.putArray("segments");
+        for (JsonNode id : user.path("segment_ids")) {
+            segments.addObject().put("id", id.asText()).put("name", id.asText());
+        }
+        message.set("account", user.path("account").isObject() ? user.get("account") : json.createObjectNode());
+        ObjectNode userOnly = ((ObjectNode) user).deepCopy();
+        userOnly.remove("segment_ids");
+        userOnly.remove("account");
+        message.set("user", userOnly);
+        message.putArray("events");
+        return message;
+    }
+
+    /**
+     * The chunks of one extract. {@link #hasNext} never reads (the split asks it right after {@link #next}, before the
+     * chunk is synced); {@link #next} reads the next chunk, or answers {@code null} at the end, which the split skips.
+     */
+    private final class Chunks implements Iterator<BatchChunk>, Closeable {
+        private final Exchange split;
+        private final BatchJob job;
+        private final NotificationContext context;
+        private final BufferedReader lines;
+        private final int chunkSize = Math.max(1, hull.getBatch().getChunkSize());
+        private final long progressNanos = hull.getBatch().getProgressInterval().toNanos();
+        private long lastProgress = System.nanoTime();
+        private long lineNumber;
+        private boolean ended;
+
+        Chunks(Exchange split, BatchJob job, NotificationContext context, BufferedReader lines) {
+            this.split = split;
+            this.job = job;
+            this.context = context;
+            this.lines = lines;
+        }
+
+        /**
+         * Once a chunk has failed, the split is over: when it stops, Camel's split walks the parts left to release
+         * them, which would read (and parse) the rest of the extract. The failure is on the split's exchange by then.
+         */
+        @Override
+        public boolean hasNext() {
+            return !ended && split.getException() == null;
+        }
+
+        @Override
+        public BatchChunk next() {
+            if (!hasNext()) {
+                ended = true;
+                return null;
+            }
+            List<JsonNode> chunk = new ArrayList<>(chunkSize);
+            while (!ended && chunk.size() < chunkSize) {
+                String line = readLine();
+                if (line == null) {
+                    ended = true;
+                } else if (!line.isBlank()) {
+                    take(line, chunk);
+                }
+            }
+            if (System.nanoTime() - lastProgress >= progressNanos) {
+                lastProgress = System.nanoTime();
+                decisions.info("outgoing.job.progress", null, ExtractJobRunner.summary(job, null));
+            }
+            return chunk.isEmpty() ? null : new BatchChunk(job, context, chunk);
+        }
+
+        private void take(String line, List<JsonNode> chunk) {
+            job.read.incrementAndGet();
+            JsonNode message = message(line);
+            if (message != null) {
+                chunk.add(message);
+                return;
+            }
+            job.malformed.incrementAndGet();
+            meters.counter("hull.connector.batch.users", "result", "malformed").increment();
+            decisions.error("outgoing.user.error", null, Map.of("job_id", job.id(), "line", lineNumber,
+                    "reason", "malformed extract line (not a JSON user object): skipped"));
+        }
+
+        /** The next line; {@code null} at the end of the extract or when its stream failed (the reason kept on the job). */
+        private String readLine() {
+            try {
+                String line = lines.readLine();
+                lineNumber++;
+                return line;
+            } catch (IOException e) {
+                job.streamEnded(why(e));
+                return null;
+            }
+        }
+
+        private String why(IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return "interrupted: the connector is stopping";
+            }
+            if (e instanceof SocketTimeoutException) {
+                return "the extract stream stalled after " + job.read.get() + " lines: nothing received for "
+                        + hull.getBatch().getReadTimeout().toSeconds() + " s (hull.batch.read-timeout)";
+            }
+            return "the extract stream broke after " + job.read.get() + " lines: " + NetworkErrors.describe(e);
+        }
+
+        /** Before the end (a chunk failed, the connector stops), this aborts the download instead of reading it out. */
+        @Override
+        public void close() throws IOException {
+            ended = true;
+            lines.close();
+        }
+    }
+}
