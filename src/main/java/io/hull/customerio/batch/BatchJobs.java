@@ -4,7 +4,9 @@ import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.http.RequestRejectedException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,9 +36,12 @@ public class BatchJobs implements DisposableBean {
     private final ExtractJobRunner runner;
     private final ExtractFetch fetch;
     private final ThreadPoolExecutor executor;
+    private final ApplicationContext context;
     private final Map<String, BatchJob> jobs = new LinkedHashMap<>();
 
-    public BatchJobs(HullProperties hull, ExtractJobRunner runner, ExtractFetch fetch, MeterRegistry meters) {
+    public BatchJobs(HullProperties hull, ExtractJobRunner runner, ExtractFetch fetch, MeterRegistry meters,
+                     ApplicationContext context) {
+        this.context = context;
         this.settings = hull.getBatch();
         this.runner = runner;
         this.fetch = fetch;
@@ -53,10 +61,13 @@ public class BatchJobs implements DisposableBean {
         BatchJob job = new BatchJob(UUID.randomUUID().toString(), request.url());
         remember(job);
         try {
-            executor.execute(() -> runner.run(job));
+            executor.execute(new Run(job));
         } catch (RejectedExecutionException e) {
             synchronized (jobs) {
                 jobs.remove(job.id());
+            }
+            if (executor.isShutdown()) {
+                throw new RequestRejectedException(503, "stopping", "the connector is stopping; send the batch again later");
             }
             throw new RequestRejectedException(503, "too_many_jobs",
                     "too many batch jobs are running or waiting; send the batch again later");
@@ -89,11 +100,49 @@ public class BatchJobs implements DisposableBean {
         }
     }
 
+    /**
+     * The application stops (before Camel does): no job starts any more, the queued ones end as failed, and the
+     * extracts being read are aborted, so each running job syncs the chunk it holds and ends. Camel's graceful
+     * shutdown, which waits for the jobs' exchanges, then has nothing left to wait for.
+     */
+    @EventListener
+    public void onClose(ContextClosedEvent event) {
+        if (event.getApplicationContext() != context) {
+            return; // a child context (e.g. actuator on its own port)
+        }
+        executor.shutdown();
+        List<Runnable> queued = new ArrayList<>();
+        executor.getQueue().drainTo(queued);
+        for (Runnable task : queued) {
+            if (task instanceof Run run) {
+                runner.notStarted(run.job(), "the connector stopped before the job started");
+            }
+        }
+        fetch.abortAll();
+    }
+
     @Override
     public void destroy() {
-        // the jobs' threads are interrupted, then the extracts they are reading aborted: a blocked read ignores
-        // the interrupt, and would hold the thread for up to hull.batch.read-timeout
-        executor.shutdownNow();
+        // the jobs still running (a chunk that outlived Camel's shutdown timeout) are interrupted
         fetch.abortAll();
+        executor.shutdownNow();
+    }
+
+    /** A job on the pool; when the application stops, the queued ones are taken back and ended. */
+    private final class Run implements Runnable {
+        private final BatchJob job;
+
+        Run(BatchJob job) {
+            this.job = job;
+        }
+
+        BatchJob job() {
+            return job;
+        }
+
+        @Override
+        public void run() {
+            runner.run(job);
+        }
     }
 }

@@ -47,9 +47,11 @@ public class ExtractChunks implements Expression {
     private final ObjectMapper json;
     private final DecisionLog decisions;
     private final MeterRegistry meters;
+    private final ExtractFetch fetch;
 
     public ExtractChunks(HullProperties hull, UserSyncPlanner planner, ObjectMapper json, DecisionLog decisions,
-                         MeterRegistry meters) {
+                         MeterRegistry meters, ExtractFetch fetch) {
+        this.fetch = fetch;
         this.hull = hull;
         this.planner = planner;
         this.json = json;
@@ -179,8 +181,8 @@ public class ExtractChunks implements Expression {
         }
 
         private String why(IOException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                return "interrupted: the connector is stopping";
+            if (fetch.stopping() || Thread.currentThread().isInterrupted()) {
+                return "interrupted after " + job.read.get() + " lines: the connector is stopping";
             }
             if (e instanceof SocketTimeoutException) {
                 return "the extract stream stalled after " + job.read.get() + " lines: nothing received for "

@@ -23,6 +23,7 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.util.Timeout;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,18 +37,19 @@ import org.springframework.stereotype.Component;
  *   for that long fails the read, and the job ends as stalled.</li>
  *   <li>A body closed before its end (a chunk's sync failed, the connector stops) aborts the connection. Apache's
  *   stream, closed, reads the rest to reuse the connection: a whole segment's extract, for nothing.</li>
- *   <li>When the connector stops, the extracts still being read are aborted, so their jobs end at once
- *   ({@link #abortAll}).</li>
+ *   <li>When the connector stops, the extracts still being fetched or read are aborted, so their jobs end at once
+ *   ({@link #abortAll}, called by {@link BatchJobs} when the application context closes).</li>
  * </ul>
  */
 @Component("hullExtractFetch")
-public class ExtractFetch implements HttpClientConfigurer {
+public class ExtractFetch implements HttpClientConfigurer, DisposableBean {
 
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Duration readTimeout;
     private final ScheduledThreadPoolExecutor cutOffs;
     private final Set<Cancellable> reading = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public ExtractFetch(HullProperties hull) {
         HullProperties.Batch batch = hull.getBatch();
@@ -67,9 +69,24 @@ public class ExtractFetch implements HttpClientConfigurer {
         builder.addExecInterceptorFirst("hull-extract-fetch", this::execute);
     }
 
-    /** The extracts being read now are aborted: their reads fail at once (called when the connector stops). */
+    /**
+     * The connector stops: the extracts being fetched or read now are aborted, their reads fail at once, and no
+     * other is fetched. A blocked read ignores an interrupt and would hold its job (and Camel's graceful shutdown,
+     * which waits for the job's exchange) for up to {@code hull.batch.read-timeout}.
+     */
     public void abortAll() {
+        stopping = true;
         reading.forEach(Cancellable::cancel);
+    }
+
+    /** True once {@link #abortAll} was called: a read that fails now failed because the connector stops. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    @Override
+    public void destroy() {
+        abortAll();
         cutOffs.shutdownNow();
     }
 
@@ -83,28 +100,62 @@ public class ExtractFetch implements HttpClientConfigurer {
                 .build());
         // camel-http's request (an HttpUriRequestBase): cancelling it aborts the connect, the wait or a read
         Cancellable fetch = scope.originalRequest instanceof Cancellable cancellable ? cancellable : () -> false;
+        reading.add(fetch);
+        if (stopping) {
+            reading.remove(fetch);
+            throw new ExtractUnavailableException("the extract was not fetched: the connector is stopping");
+        }
         AtomicBoolean headersLate = new AtomicBoolean();
         ScheduledFuture<?> headersDue = cutOffs.schedule(() -> {
             headersLate.set(true);
             fetch.cancel();
         }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        ClassicHttpResponse response;
+        ClassicHttpResponse response = null;
         try {
             response = chain.proceed(request, scope);
-        } catch (IOException e) {
-            String why = headersLate.get()
-                    ? "no response within " + requestTimeout.toSeconds() + " s (hull.batch.request-timeout)"
-                    : NetworkErrors.describe(e);
-            throw new ExtractUnavailableException("the extract could not be fetched: " + why, e);
+            // the cut-off may have fired just as the headers came: the request is cancelled, its body unreadable
+            if (!headersDue.cancel(false) && headersLate.get()) {
+                throw new IOException("cancelled at the cut-off");
+            }
+        } catch (IOException | HttpException e) {
+            closeQuietly(response);
+            reading.remove(fetch);
+            throw new ExtractUnavailableException("the extract could not be fetched: " + why(e, headersLate.get()), e);
+        } catch (RuntimeException e) {
+            closeQuietly(response);
+            reading.remove(fetch);
+            throw e;
         } finally {
             headersDue.cancel(false);
         }
         HttpEntity body = response.getEntity();
         if (body != null && body.isStreaming()) {
-            reading.add(fetch);
             response.setEntity(new AbortedIfClosedEarly(body, fetch, () -> reading.remove(fetch)));
+        } else {
+            reading.remove(fetch);
         }
         return response;
+    }
+
+    private String why(Exception e, boolean headersLate) {
+        if (stopping) {
+            return "the connector is stopping";
+        }
+        if (headersLate) {
+            return "no response within " + requestTimeout.toSeconds() + " s (hull.batch.request-timeout)";
+        }
+        return NetworkErrors.describe(e);
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response == null) {
+            return;
+        }
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // the request is already failed; its reason is what the job reports
+        }
     }
 
     /** The extract's body, whose stream aborts the connection when it is closed before its end. */

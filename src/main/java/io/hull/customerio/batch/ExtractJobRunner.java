@@ -75,6 +75,11 @@ public class ExtractJobRunner {
         }
     }
 
+    /** A queued job that will not run (the connector stops): it ends as failed, with the reason. */
+    void notStarted(BatchJob job, String reason) {
+        fail(job, reason);
+    }
+
     private void fail(BatchJob job, String reason) {
         job.failed(reason);
         decisions.error("outgoing.job.error", null, summary(job, reason));

@@ -8,6 +8,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
 import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.HttpException;
 
 /**
  * A network failure in words, for a reason shown to a caller: error answers name no Java class. The class itself
@@ -39,6 +40,9 @@ public final class NetworkErrors {
         }
         if (e instanceof ConnectionClosedException) {
             return "the connection was closed before the end of the answer";
+        }
+        if (e instanceof HttpException) {
+            return "the answer was not valid HTTP";
         }
         if (e instanceof SocketException) {
             return "the connection broke";
