@@ -89,6 +89,37 @@ class RateLimitTest extends ThrottledConnectorTestSupport {
                 .isGreaterThan(RATE_LIMIT);
     }
 
+    /**
+     * A site with a backlog (3 s of work at its limit) must not hold up another: the threads that sync users are
+     * shared by every notification, and a user waiting for its site's slot holds one. With too few of them, the
+     * quiet site's users queued behind the busy site's (0.8-0.9 s late with Camel's default pool of 10).
+     */
+    @Test
+    void aSiteAtItsLimitDoesNotHoldUpAnotherSite() throws Exception {
+        assertThat(postNotification(notificationFor("noisy-warm-up", 20)).statusCode()).isEqualTo(200);
+        ExecutorService hull = Executors.newFixedThreadPool(2);
+        try {
+            var busy = notificationFor("noisy-busy-site", 3 * RATE_LIMIT);
+            CompletableFuture<HttpResponse<String>> busyAnswer = CompletableFuture.supplyAsync(() -> postNotification(busy), hull);
+            // the busy site's users are all waiting for their slots by now
+            Thread.sleep(300);
+            long posted = System.currentTimeMillis();
+            HttpResponse<String> quietAnswer = postNotification(notificationFor("noisy-quiet-site", 5));
+            long answered = System.currentTimeMillis() - posted;
+            System.out.printf("noisy: quiet answered after %d ms, its arrivals %s, busy's per second %s%n", answered,
+                    arrivals("noisy-quiet-site").stream().map(t -> t - posted).toList(),
+                    consecutiveSeconds(arrivals("noisy-busy-site")));
+
+            assertThat(quietAnswer.statusCode()).isEqualTo(200);
+            assertThat(arrivals("noisy-quiet-site")).hasSize(5);
+            assertThat(answered).as("ms until the quiet site's notification was answered").isLessThan(500);
+            assertThat(busyAnswer.get().statusCode()).isEqualTo(200);
+            assertThat(arrivals("noisy-busy-site")).hasSize(3 * RATE_LIMIT);
+        } finally {
+            hull.shutdownNow();
+        }
+    }
+
     /** Arrivals in [first + k s, first + (k+1) s) for k = 0, 1, ... */
     static List<Integer> consecutiveSeconds(List<Long> sorted) {
         List<Integer> counts = new ArrayList<>();
