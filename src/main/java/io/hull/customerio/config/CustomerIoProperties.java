@@ -87,7 +87,7 @@ public class CustomerIoProperties {
         private int hullRetries = 1;
         private Duration hullRetryDelay = Duration.ofMillis(100);
         /** How long a webhook waits for others to share its firehose request. */
-        private Duration batchWindow = Duration.ofMillis(5);
+        private Duration batchWindow = Duration.ofMillis(10);
         /** Most track calls in one firehose request (Hull takes at most 100). */
         private int batchSize = 100;
 

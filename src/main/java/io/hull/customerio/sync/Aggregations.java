@@ -1,11 +1,14 @@
 package io.hull.customerio.sync;
 
+import io.hull.customerio.webhook.HullTrackTickets;
+import java.util.ArrayList;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.builder.AggregationStrategies;
+import org.apache.camel.builder.ExpressionBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The split aggregations the routes name. */
+/** The aggregation strategies the routes name. */
 @Configuration
 public class Aggregations {
 
@@ -22,6 +25,17 @@ public class Aggregations {
     @Bean
     public AggregationStrategy keepCallerMessage() {
         return AggregationStrategies.useOriginal(true);
+    }
+
+    /**
+     * Route hull-track-batches' Aggregator: the webhooks' tickets (exchange property hullTrackTicket) of one firehose
+     * request → {@code List<Ticket>}. Each webhook's own exchange is left as it was.
+     */
+    @Bean
+    public AggregationStrategy collectHullTrackTickets() {
+        return AggregationStrategies.flexible(HullTrackTickets.Ticket.class)
+                .pick(ExpressionBuilder.exchangePropertyExpression(HullTrackTickets.TICKET))
+                .accumulateInCollection(ArrayList.class);
     }
 
     /** Every event of a user → {@code List<EventResult>}. */

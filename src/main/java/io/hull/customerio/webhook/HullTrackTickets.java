@@ -1,0 +1,91 @@
+package io.hull.customerio.webhook;
+
+import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.hull.FirehoseClient;
+import io.hull.customerio.hull.FirehoseEntry;
+import io.hull.customerio.hull.HullCredentials;
+import io.hull.customerio.hull.HullUnavailableException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of routes {@code hull-track} and {@code post-hull-tracks} (routes/customerio-webhooks.yaml): a webhook's
+ * track call goes to Hull in a firehose request it shares with concurrent webhooks (the route's Aggregator), and the
+ * webhook waits for the answer to its own request. Its {@link Ticket} is what it waits on: its batch completes it.
+ */
+@Component("hullTrackTickets")
+public class HullTrackTickets {
+
+    /** Exchange property of route hull-track: the webhook's {@link Ticket}. */
+    public static final String TICKET = "hullTrackTicket";
+
+    /** One webhook's track call, and what it waits for: its batch accepted or failed, until {@code deadline}. */
+    public record Ticket(FirehoseEntry entry, CompletableFuture<Void> answer, long deadlineNanos) {
+    }
+
+    private final FirehoseClient firehose;
+    private final HullCredentials hull;
+    private final CustomerIoProperties.Webhook settings;
+
+    public HullTrackTickets(FirehoseClient firehose, HullProperties hull, CustomerIoProperties customerIo) {
+        this.firehose = firehose;
+        this.hull = new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret());
+        this.settings = customerIo.getWebhook();
+    }
+
+    /** Step hull-track-ticket: the call, and the time it stops waiting ({@code customerio.webhook.answer-timeout}). */
+    public Ticket issue(@Body HullTrackEvent event) {
+        return new Ticket(FirehoseEntry.track(hull, event.claims(), event.body()), new CompletableFuture<>(),
+                System.nanoTime() + settings.getAnswerTimeout().toNanos());
+    }
+
+    /**
+     * Step await-hull-acceptance: returns once Hull accepted the batch, throws what made it fail otherwise
+     * (HullUnavailableException, HullRejectedException), or a HullUnavailableException when the time is up.
+     */
+    public void await(@ExchangeProperty(TICKET) Ticket ticket) {
+        try {
+            ticket.answer().get(Math.max(0, ticket.deadlineNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new HullUnavailableException("Hull did not accept the event within " + settings.getAnswerTimeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HullUnavailableException("interrupted while waiting for Hull", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new HullUnavailableException("Hull firehose call failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Step post-to-hull: the batch's calls in one firehose request, of {@code customerio.webhook.hull-timeout}. */
+    public void post(@Body List<Ticket> batch) {
+        firehose.send(batch.stream().map(Ticket::entry).toList(), settings.getHullTimeout());
+    }
+
+    /** Step hull-tracks-accepted: each webhook of the batch is answered 200. */
+    public void accepted(@Body List<Ticket> batch) {
+        batch.forEach(ticket -> ticket.answer().complete(null));
+    }
+
+    /** Step hull-tracks-failed (route configuration hull-track-retries): each webhook of the batch gets the failure. */
+    public void failed(@Body List<Ticket> batch, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        RuntimeException cause = failure instanceof RuntimeException runtime ? runtime
+                : new HullUnavailableException("Hull firehose call failed: " + failure, failure);
+        batch.forEach(ticket -> ticket.answer().completeExceptionally(cause));
+    }
+
+    /** The earliest time a webhook of the batch stops waiting: no attempt starts that could not end before it. */
+    static long giveUpNanos(List<Ticket> batch) {
+        return batch.stream().mapToLong(Ticket::deadlineNanos).min().orElse(System.nanoTime());
+    }
+}
