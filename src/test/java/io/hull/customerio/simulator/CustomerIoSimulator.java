@@ -1,5 +1,9 @@
 package io.hull.customerio.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -32,6 +36,13 @@ import java.util.regex.Pattern;
  *       {@code POST /api/v1/customers/{id}/events}, {@code POST /api/v1/events} → 200 {@code {}};
  *       {@code GET /api/v1/accounts/region} → 200 with the region; no or malformed Basic auth → 401;
  *       a body that is not a JSON object → 400; anything else → 404.</li>
+ *   <li>Answers Track API v2's {@code POST /api/v2/batch} like Customer.io: a request over 500 KB → 413; a body that is
+ *       not {@code {"batch":[...]}} → 400; each item checked on its own (at most 32 KB; {@code type} person;
+ *       {@code action} identify, delete, event, page or screen; exactly one identifier of {@code id}, {@code email},
+ *       {@code cio_id}, or for an event, page or screen {@code anonymous_id}; a {@code name} for an event, page or
+ *       screen; {@code attributes} an object when present): all valid → 200 {@code {}}, else 207
+ *       {@code {"errors":[{"batch_index","reason","field","message"}]}} and the others accepted
+ *       ({@link #batchItems()}, {@link #identifiesOf(String)}).</li>
  *   <li>Stands in for Hull's firehose too: {@code POST /} → 200 {@code {}}, counted apart
  *       ({@link #firehoseRequests()}, {@link #firehoseEntries()}).</li>
  *   <li>Records every Track API request: arrival time ({@link System#nanoTime()}), method, path, site id
@@ -53,6 +64,7 @@ public final class CustomerIoSimulator implements AutoCloseable {
     }
 
     private static final Pattern CUSTOMER = Pattern.compile("^/api/v1/customers/([^/]+)$");
+    private static final String BATCH = "/api/v2/batch";
     private static final Pattern CUSTOMER_EVENTS = Pattern.compile("^/api/v1/customers/([^/]+)/events$");
     private static final byte[] OK = "{}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] REGION = "{\"url\":\"https://track.customer.io\",\"data_center\":\"us\"}".getBytes(StandardCharsets.UTF_8);
@@ -60,6 +72,11 @@ public final class CustomerIoSimulator implements AutoCloseable {
     private static final byte[] NOT_FOUND = "{\"meta\":{\"error\":\"not found\"}}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] BAD_JSON = "{\"meta\":{\"error\":\"invalid JSON body\"}}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TOO_MANY = "{\"meta\":{\"error\":\"Too many requests\"}}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TOO_LARGE = "{\"meta\":{\"error\":\"request too large\"}}".getBytes(StandardCharsets.UTF_8);
+    /** Customer.io's limits of {@code POST /api/v2/batch}. */
+    public static final int MAX_BATCH_BYTES = 500 * 1024;
+    public static final int MAX_ITEM_BYTES = 32 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] SERVER_ERROR = "{\"meta\":{\"error\":\"internal server error\"}}".getBytes(StandardCharsets.UTF_8);
 
     /**
@@ -110,6 +127,9 @@ public final class CustomerIoSimulator implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final ConcurrentMap<String, ArrayDeque<Long>> acceptedArrivals = new ConcurrentHashMap<>();
     private volatile byte[] lastIdentifyBody;
+    private final ConcurrentMap<String, AtomicLong> acceptedItems = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AtomicLong> identifies = new ConcurrentHashMap<>();
+    private final AtomicLong refusedItems = new AtomicLong();
 
     private CustomerIoSimulator(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
@@ -164,6 +184,9 @@ public final class CustomerIoSimulator implements AutoCloseable {
         firehoseEntries.set(0);
         maxInFlight.set(inFlight.get());
         acceptedArrivals.clear();
+        acceptedItems.clear();
+        identifies.clear();
+        refusedItems.set(0);
     }
 
     /** The recorded Track API requests, in no guaranteed order (sort by {@link Request#arrivalNanos()}). */
@@ -187,6 +210,24 @@ public final class CustomerIoSimulator implements AutoCloseable {
     /** The most Track API requests ever handled at once since the last {@link #reset()}. */
     public int maxInFlight() {
         return maxInFlight.get();
+    }
+
+    /** Items of v2 batches accepted, by action ({@code identify}, {@code delete}, {@code event}, {@code page}...). */
+    public java.util.Map<String, Long> batchItems() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        acceptedItems.forEach((action, n) -> counts.put(action, n.get()));
+        return counts;
+    }
+
+    /** Items of v2 batches refused (answered in a 207's errors). */
+    public long refusedBatchItems() {
+        return refusedItems.get();
+    }
+
+    /** Identify items accepted for this identifier value (v2 batches) or PUTs answered 200 to its path (v1). */
+    public long identifiesOf(String identifier) {
+        AtomicLong n = identifies.get(identifier);
+        return n == null ? 0 : n.get();
     }
 
     /** The body of the last identify call received, to replay the very same PUTs. */
@@ -249,6 +290,9 @@ public final class CustomerIoSimulator implements AutoCloseable {
         } else if (!knownCall(method, path)) {
             status = 404;
             answer = NOT_FOUND;
+        } else if (BATCH.equals(path) && body.length > MAX_BATCH_BYTES) {
+            status = 413;
+            answer = TOO_LARGE;
         } else if (("PUT".equals(method) || "POST".equals(method)) && !isJsonObject(body)) {
             status = 400;
             answer = BAD_JSON;
@@ -258,11 +302,20 @@ public final class CustomerIoSimulator implements AutoCloseable {
         } else if (!withinRateLimit(siteId, arrival, current.rateLimit())) {
             status = 429;
             answer = TOO_MANY;
+        } else if (BATCH.equals(path)) {
+            byte[] errors = batch(body);
+            status = errors == null ? 400 : errors.length == 0 ? 200 : 207;
+            answer = errors == null ? BAD_JSON : errors.length == 0 ? OK : errors;
         } else {
             status = 200;
             answer = path.endsWith("/region") ? REGION : OK;
             if ("PUT".equals(method)) {
                 lastIdentifyBody = body;
+                java.util.regex.Matcher customer = CUSTOMER.matcher(path);
+                if (customer.matches()) {
+                    identifies.computeIfAbsent(java.net.URLDecoder.decode(customer.group(1), StandardCharsets.UTF_8),
+                            id -> new AtomicLong()).incrementAndGet();
+                }
             }
         }
         if (recording) {
@@ -280,10 +333,83 @@ public final class CustomerIoSimulator implements AutoCloseable {
     private static boolean knownCall(String method, String path) {
         return switch (method) {
             case "PUT", "DELETE" -> CUSTOMER.matcher(path).matches();
-            case "POST" -> "/api/v1/events".equals(path) || CUSTOMER_EVENTS.matcher(path).matches();
+            case "POST" -> "/api/v1/events".equals(path) || BATCH.equals(path) || CUSTOMER_EVENTS.matcher(path).matches();
             case "GET" -> "/api/v1/accounts/region".equals(path);
             default -> false;
         };
+    }
+
+    /**
+     * A v2 batch's items checked one by one; the valid ones are counted as accepted. The errors' JSON ({@code {}}-less
+     * empty array when all are valid), or {@code null} when the body is not {@code {"batch":[...]}}.
+     */
+    private byte[] batch(byte[] body) {
+        JsonNode items;
+        try {
+            items = JSON.readTree(body).get("batch");
+        } catch (IOException e) {
+            return null;
+        }
+        if (items == null || !items.isArray()) {
+            return null;
+        }
+        ArrayNode errors = JSON.createArrayNode();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String[] refusal = refusal(item);
+            if (refusal != null) {
+                refusedItems.incrementAndGet();
+                errors.addObject().put("batch_index", i).put("reason", refusal[0]).put("field", refusal[1])
+                        .put("message", refusal[2]);
+                continue;
+            }
+            String action = item.path("action").asText();
+            acceptedItems.computeIfAbsent(action, a -> new AtomicLong()).incrementAndGet();
+            if ("identify".equals(action)) {
+                JsonNode ids = item.path("identifiers");
+                String id = ids.has("id") ? ids.get("id").asText() : ids.has("email") ? ids.get("email").asText() : ids.path("cio_id").asText();
+                identifies.computeIfAbsent(id, key -> new AtomicLong()).incrementAndGet();
+            }
+        }
+        if (errors.isEmpty()) {
+            return new byte[0];
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.set("errors", errors);
+        return answer.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {reason, field, message} when Customer.io would refuse this item, else null. */
+    private static String[] refusal(JsonNode item) {
+        if (item.toString().getBytes(StandardCharsets.UTF_8).length > MAX_ITEM_BYTES) {
+            return new String[] {"invalid", "", "the item is larger than 32 KB"};
+        }
+        if (!"person".equals(item.path("type").asText())) {
+            return new String[] {"invalid", "type", "type must be person"};
+        }
+        String action = item.path("action").asText();
+        if (!List.of("identify", "delete", "event", "page", "screen").contains(action)) {
+            return new String[] {"invalid", "action", "unknown action"};
+        }
+        boolean named = !"identify".equals(action) && !"delete".equals(action);
+        JsonNode ids = item.path("identifiers");
+        int given = 0;
+        for (String key : List.of("id", "email", "cio_id")) {
+            if (ids.hasNonNull(key) && !ids.get(key).asText().isEmpty()) {
+                given++;
+            }
+        }
+        boolean anonymous = named && ids.hasNonNull("anonymous_id") && !ids.get("anonymous_id").asText().isEmpty();
+        if (given != 1 && !(given == 0 && anonymous)) {
+            return new String[] {"required", "identifiers", "exactly one of id, email or cio_id is required"};
+        }
+        if (named && item.path("name").asText().isEmpty()) {
+            return new String[] {"required", "name", "name is required"};
+        }
+        if (item.has("attributes") && !item.get("attributes").isObject()) {
+            return new String[] {"invalid", "attributes", "attributes must be an object"};
+        }
+        return null;
     }
 
     /** Sliding window of the arrivals this site was served; the refused ones do not take a place. */

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The simulator over real HTTP: it must answer like Customer.io, or the benchmarks measure nothing real. */
 class CustomerIoSimulatorTest {
@@ -57,6 +59,53 @@ class CustomerIoSimulatorTest {
 
         assertThat(put("/api/v1/customers/1", auth).statusCode()).isEqualTo(200);
         assertThat(put("/api/v1/customers/2", auth).statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void answersAV2BatchItemByItem() throws Exception {
+        String valid = "{\"type\":\"person\",\"action\":\"identify\",\"identifiers\":{\"id\":\"u1\"},\"attributes\":{\"a\":1}}";
+        String event = "{\"type\":\"person\",\"action\":\"event\",\"identifiers\":{\"id\":\"u1\"},\"name\":\"Bought\"}";
+        String anonymous = "{\"type\":\"person\",\"action\":\"page\",\"identifiers\":{\"anonymous_id\":\"x\"},\"name\":\"https://a.b/\"}";
+        String noIdentifier = "{\"type\":\"person\",\"action\":\"identify\",\"identifiers\":{}}";
+        String tooLarge = "{\"type\":\"person\",\"action\":\"identify\",\"identifiers\":{\"id\":\"u2\"},\"attributes\":{\"a\":\""
+                + "x".repeat(CustomerIoSimulator.MAX_ITEM_BYTES) + "\"}}";
+
+        HttpResponse<String> allValid = batch("[" + valid + "," + event + "," + anonymous + "]", auth);
+        HttpResponse<String> partly = batch("[" + valid + "," + noIdentifier + "," + tooLarge + "]", auth);
+
+        assertThat(allValid.statusCode()).isEqualTo(200);
+        assertThat(partly.statusCode()).isEqualTo(207);
+        JsonNode errors = new ObjectMapper().readTree(partly.body()).path("errors");
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0).path("batch_index").asInt()).isEqualTo(1);
+        assertThat(errors.get(0).path("field").asText()).isEqualTo("identifiers");
+        assertThat(errors.get(1).path("batch_index").asInt()).isEqualTo(2);
+        assertThat(simulator.batchItems()).containsEntry("identify", 2L).containsEntry("event", 1L).containsEntry("page", 1L);
+        assertThat(simulator.refusedBatchItems()).isEqualTo(2);
+        assertThat(simulator.identifiesOf("u1")).isEqualTo(2);
+    }
+
+    @Test
+    void refusesAV2BatchOver500KbOrNotABatch() throws Exception {
+        String item = "{\"type\":\"person\",\"action\":\"identify\",\"identifiers\":{\"id\":\"u\"},\"attributes\":{\"a\":\""
+                + "x".repeat(20_000) + "\"}}";
+        String items = String.join(",", java.util.Collections.nCopies(30, item));
+
+        assertThat(batch("[" + items + "]", auth).statusCode()).isEqualTo(413);
+        assertThat(batch("{}", auth).statusCode()).isEqualTo(400);
+        assertThat(batch("[]", null).statusCode()).isEqualTo(401);
+        assertThat(simulator.batchItems()).isEmpty();
+    }
+
+    private HttpResponse<String> batch(String items, String authorization) throws Exception {
+        String body = items.startsWith("[") ? "{\"batch\":" + items + "}" : items;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/api/v2/batch"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> put(String path, String authorization) throws Exception {
