@@ -18,6 +18,7 @@ public class CustomerIoProperties {
     private int attributesPerRequest = 30;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
+    private int syncedHashes = 100_000;
     private final Webhook webhook = new Webhook();
     private final Retry retry = new Retry();
 
@@ -35,6 +36,9 @@ public class CustomerIoProperties {
     public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+    /** Customers whose last written payload this process remembers (its hash), across sites; 0: none. */
+    public int getSyncedHashes() { return syncedHashes; }
+    public void setSyncedHashes(int syncedHashes) { this.syncedHashes = syncedHashes; }
     public Webhook getWebhook() { return webhook; }
     public Retry getRetry() { return retry; }
 

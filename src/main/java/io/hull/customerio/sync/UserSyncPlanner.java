@@ -41,10 +41,12 @@ public class UserSyncPlanner {
     private final CustomerHash hash;
     private final AttributeChunker chunker;
     private final EventMapper eventMapper;
+    private final SyncedHashes syncedHashes;
 
     public UserSyncPlanner(ConnectorProperties connector, CustomerIoProperties customerIo, MessageDeduplicator deduplicator,
                            CustomerMapper mapper, CustomerValidator validator, CustomerHash hash, AttributeChunker chunker,
-                           EventMapper eventMapper) {
+                           EventMapper eventMapper, SyncedHashes syncedHashes) {
+        this.syncedHashes = syncedHashes;
         this.connector = connector;
         this.customerIo = customerIo;
         this.deduplicator = deduplicator;
@@ -143,7 +145,11 @@ public class UserSyncPlanner {
         String customerHash = hash.of(customerId.get(), attributes);
         String firstSyncedAt = text(user, TRAIT_CREATED_AT);
         UserSyncTask.Action action;
-        if (firstSyncedAt == null) {
+        if (syncedHashes.isCurrent(context.customerIo().siteId(), customerId.get(), customerHash)
+                && !hasEventsToSend(message, settings)) {
+            // what Hull sent is older than what it holds now: a notification sent again after a partial failure
+            return UserSyncTask.skip(context, claims, "unchanged since this connector last sent it (no events)");
+        } else if (firstSyncedAt == null) {
             action = UserSyncTask.Action.INSERT;
         } else if (customerHash.equals(text(user, TRAIT_HASH)) && !hasEventsToSend(message, settings)) {
             return UserSyncTask.skip(context, claims, "unchanged since the last sync (same hash, no events)");

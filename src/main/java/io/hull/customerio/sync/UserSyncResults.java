@@ -30,10 +30,12 @@ public class UserSyncResults {
     private static final Logger log = LoggerFactory.getLogger(UserSyncResults.class);
 
     private final DecisionLog decisions;
+    private final SyncedHashes syncedHashes;
     private final Clock clock;
 
-    public UserSyncResults(DecisionLog decisions) {
+    public UserSyncResults(DecisionLog decisions, SyncedHashes syncedHashes) {
         this.decisions = decisions;
+        this.syncedHashes = syncedHashes;
         this.clock = Clock.systemUTC();
     }
 
@@ -55,11 +57,14 @@ public class UserSyncResults {
             details.put("left_out", task.leftOut());
         }
         decisions.info("outgoing.user.success", task.claims(), details);
-        return result(task, Outcome.SUCCESS, null, null, SyncStateTraits.synced(task, clock.instant()));
+        return new UserSyncResult(task.claims(), Outcome.SUCCESS, null, null, task.context().hull(),
+                SyncStateTraits.synced(task, clock.instant()),
+                new UserSyncResult.Identified(task.context().customerIo().siteId(), task.customerId(), task.hash()));
     }
 
     public UserSyncResult deleted(@ExchangeProperty(TASK) UserSyncTask task) {
         decisions.info("outgoing.user.deletion", task.claims(), details(task, "operation", "delete"));
+        syncedHashes.forget(task.context().customerIo().siteId(), task.customerId());
         return result(task, Outcome.DELETED, null, null, SyncStateTraits.deleted(clock.instant()));
     }
 
@@ -104,7 +109,7 @@ public class UserSyncResults {
         for (EventResult event : events) {
             if (event.outcome() == EventResult.Outcome.RETRY && !user.needsRetry()) {
                 return new UserSyncResult(user.claims(), UserSyncResult.Outcome.RETRY, event.detail(), event.code(), user.hull(),
-                        user.traits());
+                        user.traits(), user.identified());
             }
         }
         return user;
@@ -121,6 +126,6 @@ public class UserSyncResults {
 
     private static UserSyncResult result(UserSyncTask task, Outcome outcome, String detail, String code,
                                          Map<String, Object> traits) {
-        return new UserSyncResult(task.claims(), outcome, detail, code, task.context().hull(), traits);
+        return new UserSyncResult(task.claims(), outcome, detail, code, task.context().hull(), traits, null);
     }
 }

@@ -41,7 +41,7 @@ class UserFieldsReadTest {
     private final NotificationParser keepingAll = new NotificationParser(JSON, connector, settings -> field -> true);
     private final UserSyncPlanner planner = new UserSyncPlanner(connector, new CustomerIoProperties(), new MessageDeduplicator(),
             new CustomerMapper(JSON), new CustomerValidator(JSON), new CustomerHash(),
-            new AttributeChunker(new CustomerIoProperties()), new EventMapper(JSON));
+            new AttributeChunker(new CustomerIoProperties()), new EventMapper(JSON), new SyncedHashes(new CustomerIoProperties()));
 
     static Stream<Arguments> settings() {
         return Stream.of(
