@@ -19,6 +19,8 @@ public class CustomerIoProperties {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private int syncedHashes = 100_000;
+    private String api = "v1";
+    private final Batch batch = new Batch();
     private final Webhook webhook = new Webhook();
     private final Retry retry = new Retry();
 
@@ -39,6 +41,11 @@ public class CustomerIoProperties {
     /** Customers whose last written payload this process remembers (its hash), across sites; 0: none. */
     public int getSyncedHashes() { return syncedHashes; }
     public void setSyncedHashes(int syncedHashes) { this.syncedHashes = syncedHashes; }
+    /** {@code v1}: a Track API v1 call per identify, delete or event; {@code v2-batch}: them all as items of v2 batches. */
+    public String getApi() { return api; }
+    public void setApi(String api) { this.api = api; }
+    public boolean isV2Batch() { return "v2-batch".equals(api); }
+    public Batch getBatch() { return batch; }
     public Webhook getWebhook() { return webhook; }
     public Retry getRetry() { return retry; }
 
@@ -53,6 +60,28 @@ public class CustomerIoProperties {
      * exponential backoff and jitter (or after Retry-After), until {@code maxAttempts} or until
      * {@code maxElapsed} after the notification arrived, whichever comes first.
      */
+    /** {@code customerio.api=v2-batch}: how items are gathered into {@code POST /api/v2/batch} requests, per site. */
+    public static class Batch {
+        /** Customer.io's limit of a request. */
+        public static final DataSize MAX_BYTES = DataSize.ofKilobytes(500);
+        /** Customer.io's limit of an item. */
+        public static final DataSize MAX_ITEM_BYTES = DataSize.ofKilobytes(32);
+
+        private DataSize maxBytes = MAX_BYTES;
+        private int maxItems = 1000;
+        private Duration maxWait = Duration.ofMillis(200);
+        private int attributesPerIdentify = 300;
+
+        public DataSize getMaxBytes() { return maxBytes; }
+        public void setMaxBytes(DataSize maxBytes) { this.maxBytes = maxBytes; }
+        public int getMaxItems() { return maxItems; }
+        public void setMaxItems(int maxItems) { this.maxItems = maxItems; }
+        public Duration getMaxWait() { return maxWait; }
+        public void setMaxWait(Duration maxWait) { this.maxWait = maxWait; }
+        public int getAttributesPerIdentify() { return attributesPerIdentify; }
+        public void setAttributesPerIdentify(int attributesPerIdentify) { this.attributesPerIdentify = attributesPerIdentify; }
+    }
+
     public static class Retry {
         private int maxAttempts = 5;
         private Duration initialBackoff = Duration.ofMillis(200);

@@ -37,11 +37,29 @@ public class StartupChecks {
             log.info("Kafka transport: topics {} and {}, consumer group {}", connector.getKafka().getUserTopic(),
                     connector.getKafka().getWebhookTopic(), connector.getKafka().getGroupId());
         }
+        String api = customerIo.getApi();
+        if (!"v1".equals(api) && !"v2-batch".equals(api)) {
+            throw new IllegalStateException("customerio.api=" + api + " is not supported: use 'v1' or 'v2-batch'");
+        }
+        if (customerIo.isV2Batch()) {
+            checkBatch(customerIo.getBatch());
+        }
         Duration needed = customerIo.getRetry().getMaxElapsed().plus(hull.getRequestTimeout());
         if (needed.compareTo(connector.getNotificationTimeout()) > 0) {
             log.warn("customerio.retry.max-elapsed ({}) + hull.request-timeout ({}) is longer than connector.notification-timeout ({}): "
                             + "a slow notification may be answered after Hull stopped waiting, and be sent again.",
                     customerIo.getRetry().getMaxElapsed(), hull.getRequestTimeout(), connector.getNotificationTimeout());
+        }
+    }
+
+    private static void checkBatch(CustomerIoProperties.Batch batch) {
+        long maxBytes = batch.getMaxBytes() == null ? 0 : batch.getMaxBytes().toBytes();
+        if (maxBytes < 1024 || maxBytes > CustomerIoProperties.Batch.MAX_BYTES.toBytes()) {
+            throw new IllegalStateException("customerio.batch.max-bytes=" + batch.getMaxBytes()
+                    + " must be between 1KB and 500KB (Customer.io's most per request); an item larger than it goes alone");
+        }
+        if (batch.getMaxItems() < 1 || batch.getMaxWait() == null || batch.getMaxWait().isNegative() || batch.getMaxWait().isZero()) {
+            throw new IllegalStateException("customerio.batch.max-items must be at least 1 and customerio.batch.max-wait more than 0");
         }
     }
 

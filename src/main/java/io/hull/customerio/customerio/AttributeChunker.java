@@ -9,7 +9,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Splits a customer's attributes into identify bodies of at most {@code customerio.attributes-per-request}
- * attributes each (Hull documents 30 per call; Customer.io accepts more today, hence a setting).
+ * attributes each (Hull documents 30 per call; Customer.io accepts more today, hence a setting). With
+ * {@code customerio.api=v2-batch}, {@code customerio.batch.attributes-per-identify} (300: Customer.io's documented
+ * most attributes of one identify call), since each chunk is only an item of a shared request there.
  */
 @Component("attributeChunker")
 public class AttributeChunker {
@@ -17,10 +19,13 @@ public class AttributeChunker {
     private final int perRequest;
 
     public AttributeChunker(CustomerIoProperties customerIo) {
-        if (customerIo.getAttributesPerRequest() < 1) {
-            throw new IllegalArgumentException("customerio.attributes-per-request must be at least 1");
+        boolean v2 = customerIo.isV2Batch();
+        int chunk = v2 ? customerIo.getBatch().getAttributesPerIdentify() : customerIo.getAttributesPerRequest();
+        if (chunk < 1) {
+            throw new IllegalArgumentException((v2 ? "customerio.batch.attributes-per-identify" : "customerio.attributes-per-request")
+                    + " must be at least 1");
         }
-        this.perRequest = customerIo.getAttributesPerRequest();
+        this.perRequest = chunk;
     }
 
     public List<Map<String, Object>> chunks(Map<String, Object> attributes) {

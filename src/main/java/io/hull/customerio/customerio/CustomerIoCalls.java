@@ -45,8 +45,10 @@ public class CustomerIoCalls {
     private final ObjectMapper json;
     private final CustomerIoProperties properties;
     private final MeterRegistry meters;
+    private final BatchItems batchItems;
 
-    public CustomerIoCalls(ObjectMapper json, CustomerIoProperties properties, MeterRegistry meters) {
+    public CustomerIoCalls(ObjectMapper json, CustomerIoProperties properties, MeterRegistry meters, BatchItems batchItems) {
+        this.batchItems = batchItems;
         this.json = json;
         this.properties = properties;
         this.meters = meters;
@@ -85,6 +87,9 @@ public class CustomerIoCalls {
         headers.put("Authorization", call.credentials().authorization());
         if (call.payload() == null) {
             return null;
+        }
+        if (call.payload() instanceof BatchItems.Request batch) {
+            return batch.json();
         }
         try {
             return json.writeValueAsBytes(call.payload());
@@ -128,6 +133,7 @@ public class CustomerIoCalls {
                       @Header("Retry-After") String retryAfter, @Body String body) {
         countCall(call, (status / 100) + "xx");
         if (status >= 200 && status < 300) {
+            batchItems.answered(call, body);
             return;
         }
         String detail = call.name() + " answered " + status + errorBody(body, call.credentials());

@@ -50,6 +50,13 @@ public class SyncedHashes {
         }
     }
 
+    /** Forgets every customer: the next payload of each goes out (tests that send the same users again). */
+    public void forgetAll() {
+        if (hashes != null) {
+            hashes.invalidateAll();
+        }
+    }
+
     private static long key(String siteId, String customerId) {
         long h = siteId.hashCode() * 0x9E3779B97F4A7C15L;
         return (h ^ (h >>> 29)) + customerId.hashCode() * 0xC2B2AE3D27D4EB4FL + customerId.length();

@@ -86,32 +86,42 @@ public final class CustomerIoSimulator implements AutoCloseable {
      * {@code failEvery}/{@code failStatus}: every {@code failEvery}-th Track API request (0: none) is
      * answered {@code failStatus}.
      */
-    public record Behaviour(int rateLimit, int retryAfterSeconds, Duration latency, int failEvery, int failStatus) {
+    public record Behaviour(int rateLimit, int retryAfterSeconds, Duration latency, int failEvery, int failStatus,
+                            String refusedIdentifier) {
+
+        public Behaviour(int rateLimit, int retryAfterSeconds, Duration latency, int failEvery, int failStatus) {
+            this(rateLimit, retryAfterSeconds, latency, failEvery, failStatus, null);
+        }
 
         public static Behaviour normal() {
             return new Behaviour(0, 1, Duration.ZERO, 0, 0);
         }
 
+        /** v2 batch items whose identifier contains {@code needle} are refused (in the 207's errors). */
+        public Behaviour refusingIdentifiersWith(String needle) {
+            return new Behaviour(rateLimit, retryAfterSeconds, latency, failEvery, failStatus, needle);
+        }
+
         public Behaviour withRateLimit(int perSecond, int retryAfterSeconds) {
-            return new Behaviour(perSecond, retryAfterSeconds, latency, failEvery, failStatus);
+            return new Behaviour(perSecond, retryAfterSeconds, latency, failEvery, failStatus, refusedIdentifier);
         }
 
         public Behaviour withLatency(Duration latency) {
-            return new Behaviour(rateLimit, retryAfterSeconds, latency, failEvery, failStatus);
+            return new Behaviour(rateLimit, retryAfterSeconds, latency, failEvery, failStatus, refusedIdentifier);
         }
 
         /** Every {@code n}-th Track API request is answered {@code status} (with {@code Retry-After} if 429 and set). */
         public Behaviour failingEvery(int n, int status) {
-            return new Behaviour(rateLimit, retryAfterSeconds, latency, n, status);
+            return new Behaviour(rateLimit, retryAfterSeconds, latency, n, status, refusedIdentifier);
         }
 
         public Behaviour withRetryAfter(int seconds) {
-            return new Behaviour(rateLimit, seconds, latency, failEvery, failStatus);
+            return new Behaviour(rateLimit, seconds, latency, failEvery, failStatus, refusedIdentifier);
         }
     }
 
     /** One Track API request as it arrived and as it was answered. */
-    public record Request(long arrivalNanos, String method, String path, String siteId, int status) {
+    public record Request(long arrivalNanos, String method, String path, String siteId, int status, int bytes) {
     }
 
     private final HttpServer server;
@@ -303,7 +313,7 @@ public final class CustomerIoSimulator implements AutoCloseable {
             status = 429;
             answer = TOO_MANY;
         } else if (BATCH.equals(path)) {
-            byte[] errors = batch(body);
+            byte[] errors = batch(body, current.refusedIdentifier());
             status = errors == null ? 400 : errors.length == 0 ? 200 : 207;
             answer = errors == null ? BAD_JSON : errors.length == 0 ? OK : errors;
         } else {
@@ -319,7 +329,7 @@ public final class CustomerIoSimulator implements AutoCloseable {
             }
         }
         if (recording) {
-            requests.add(new Request(arrival, method, path, siteId, status));
+            requests.add(new Request(arrival, method, path, siteId, status, body.length));
         }
         if (!current.latency().isZero()) {
             sleep(current.latency());
@@ -343,7 +353,7 @@ public final class CustomerIoSimulator implements AutoCloseable {
      * A v2 batch's items checked one by one; the valid ones are counted as accepted. The errors' JSON ({@code {}}-less
      * empty array when all are valid), or {@code null} when the body is not {@code {"batch":[...]}}.
      */
-    private byte[] batch(byte[] body) {
+    private byte[] batch(byte[] body, String refusedIdentifier) {
         JsonNode items;
         try {
             items = JSON.readTree(body).get("batch");
@@ -357,6 +367,9 @@ public final class CustomerIoSimulator implements AutoCloseable {
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             String[] refusal = refusal(item);
+            if (refusal == null && refusedIdentifier != null && item.path("identifiers").toString().contains(refusedIdentifier)) {
+                refusal = new String[] {"invalid", "identifiers", "refused on purpose by the simulator"};
+            }
             if (refusal != null) {
                 refusedItems.incrementAndGet();
                 errors.addObject().put("batch_index", i).put("reason", refusal[0]).put("field", refusal[1])

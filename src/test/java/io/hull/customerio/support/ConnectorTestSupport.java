@@ -1,5 +1,8 @@
 package io.hull.customerio.support;
 
+import io.hull.customerio.sync.SyncedHashes;
+import org.springframework.beans.factory.annotation.Autowired;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -67,8 +70,13 @@ public abstract class ConnectorTestSupport {
         registry.add("hull.notifier.verify-signature", () -> "true");
     }
 
+    @Autowired
+    private SyncedHashes syncedHashes;
+
+    /** Every test sends its users as new: the users a test before it sent are not remembered as synced. */
     @BeforeEach
     void resetStandIns() {
+        syncedHashes.forgetAll();
         CUSTOMERIO.resetAll();
         HULL.resetAll();
         CUSTOMERIO.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
