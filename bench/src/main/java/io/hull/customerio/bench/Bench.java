@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * starts the packaged connector as its own process against {@link CustomerIoSimulator} (which also stands
  * in for Hull's firehose), drives it over HTTP and measures it from the outside.
  *
- * <p>System properties: {@code bench.scenarios=throughput,throttle,webhooks,memory} (default: all, in that
+ * <p>System properties: {@code bench.scenarios=throughput,throttle,webhooks,memory,kafka,batch} (default: all, in that
  * order), {@code bench.quick=true} (five times shorter runs, to check the suite itself), {@code bench.jvm}
  * (JVM options added to every connector, e.g. to try a collector). A new scenario (e.g. the Kafka transport:
  * the same load against a connector started with {@code connector.transport=kafka}) is one more
@@ -36,7 +36,8 @@ public final class Bench {
     }
 
     private static final List<Scenario> SCENARIOS = List.of(
-            new ThroughputScenario(), new ThrottleScenario(), new WebhookScenario(), new MemoryScenario(), new KafkaScenario());
+            new ThroughputScenario(), new ThrottleScenario(), new WebhookScenario(), new MemoryScenario(), new KafkaScenario(),
+            new BatchScenario());
 
     /**
      * Other processes may use this much of the machine while a scenario runs; more, and its numbers measure
