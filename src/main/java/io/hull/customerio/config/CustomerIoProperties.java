@@ -71,6 +71,7 @@ public class CustomerIoProperties {
         private int maxItems = 1000;
         private Duration maxWait = Duration.ofMillis(200);
         private int attributesPerIdentify = 300;
+        private int splitAfterFailures = 2;
 
         public DataSize getMaxBytes() { return maxBytes; }
         public void setMaxBytes(DataSize maxBytes) { this.maxBytes = maxBytes; }
@@ -80,6 +81,8 @@ public class CustomerIoProperties {
         public void setMaxWait(Duration maxWait) { this.maxWait = maxWait; }
         public int getAttributesPerIdentify() { return attributesPerIdentify; }
         public void setAttributesPerIdentify(int attributesPerIdentify) { this.attributesPerIdentify = attributesPerIdentify; }
+        public int getSplitAfterFailures() { return splitAfterFailures; }
+        public void setSplitAfterFailures(int splitAfterFailures) { this.splitAfterFailures = splitAfterFailures; }
     }
 
     public static class Retry {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.sync.UserSyncTask;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,14 +44,21 @@ public class BatchItems {
     /** The body of a batch request as sent, and what Customer.io said of its items (route customerio-attempt's judge). */
     public static final class Request {
         private final byte[] json;
+        private final int items;
         private volatile JsonNode errors;
 
-        Request(byte[] json) {
+        Request(byte[] json, int items) {
             this.json = json;
+            this.items = items;
         }
 
         public byte[] json() {
             return json;
+        }
+
+        /** How many items the batch holds: one that keeps failing is split when it holds more than one. */
+        public int items() {
+            return items;
         }
 
         void answered(JsonNode errors) {
@@ -55,12 +66,18 @@ public class BatchItems {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(BatchItems.class);
+
     private final ObjectMapper json;
     private final CustomerIoProperties.Batch settings;
+    private final Counter splits;
 
-    public BatchItems(ObjectMapper json, CustomerIoProperties customerIo) {
+    public BatchItems(ObjectMapper json, CustomerIoProperties customerIo, MeterRegistry meters) {
         this.json = json;
         this.settings = customerIo.getBatch();
+        this.splits = Counter.builder("customerio.batch.splits")
+                .description("v2 batch requests that kept failing and were sent again as two smaller batches")
+                .register(meters);
     }
 
     /**
@@ -146,7 +163,7 @@ public class BatchItems {
             body.writeBytes(batch.get(i).item());
         }
         body.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return new CustomerIoCall(batch.get(0).credentials(), "POST", "/api/v2/batch", new Request(body.toByteArray()));
+        return new CustomerIoCall(batch.get(0).credentials(), "POST", "/api/v2/batch", new Request(body.toByteArray(), batch.size()));
     }
 
     /**
@@ -174,6 +191,21 @@ public class BatchItems {
                         ticket.name() + " refused by Customer.io: " + reason));
             }
         }
+    }
+
+    /**
+     * Step batch-in-halves: a batch that kept failing (or was refused whole) as two batches, its first and its second
+     * half, each then sent with retries of its own. A half that keeps failing is split again, down to single items,
+     * within the items' deadline and the site's rate limit; so an item that makes its batch fail fails alone.
+     */
+    public List<List<Ticket>> halves(@ExchangeProperty("customerIoBatch") List<Ticket> batch,
+                                     @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        int half = batch.size() / 2;
+        List<List<Ticket>> halves = List.of(List.copyOf(batch.subList(0, half)), List.copyOf(batch.subList(half, batch.size())));
+        splits.increment();
+        LOG.info("a v2 batch of site {} keeps failing ({}); its {} items are sent again as batches of {} and {}",
+                batch.get(0).credentials().siteId(), failure.getMessage(), batch.size(), half, batch.size() - half);
+        return halves;
     }
 
     /** Step batch-failed: the request was not delivered (or refused whole): every item of it ends so. */

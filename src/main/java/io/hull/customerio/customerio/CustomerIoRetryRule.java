@@ -37,6 +37,7 @@ public class CustomerIoRetryRule implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(CustomerIoRetryRule.class);
 
     private final CustomerIoProperties.Retry retry;
+    private final int splitAfterFailures;
     private final CustomerIoCalls calls;
     private final SiteRateLimiter rateLimiter;
     private final MeterRegistry meters;
@@ -44,6 +45,7 @@ public class CustomerIoRetryRule implements Processor {
     public CustomerIoRetryRule(CustomerIoProperties properties, CustomerIoCalls calls, SiteRateLimiter rateLimiter,
                                MeterRegistry meters) {
         this.retry = properties.getRetry();
+        this.splitAfterFailures = properties.getBatch().getSplitAfterFailures();
         this.calls = calls;
         this.rateLimiter = rateLimiter;
         this.meters = meters;
@@ -56,6 +58,15 @@ public class CustomerIoRetryRule implements Processor {
         // route customerio-call's body: its caller's message comes back unchanged from every attempt
         CustomerIoCall call = exchange.getMessage().getBody(CustomerIoCall.class);
         Failure failure = call == null ? null : failure(e, call);
+        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        if (call != null && keepsFailing(e, call, attempt) && !Thread.currentThread().isInterrupted()
+                && CustomerIoCalls.required(exchange.getProperty(CustomerIoCalls.DEADLINE_PROPERTY, Deadline.class))
+                        .remaining().compareTo(CustomerIoCalls.MIN_ATTEMPT_TIME) >= 0) {
+            // several items: sent again as two smaller batches (route customerio-send-batch, step batch-in-halves)
+            String detail = failure == null ? e.getMessage() : failure.detail();
+            giveUp(exchange, new BatchKeepsFailingException(detail + " (attempt " + attempt + ")", e));
+            return;
+        }
         if (failure == null) {
             return; // final as it is
         }
@@ -65,7 +76,6 @@ public class CustomerIoRetryRule implements Processor {
             return;
         }
         failure.retryAfter().ifPresent(pause -> rateLimiter.pause(call.siteId(), pause));
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         String tried = failure.detail() + " (attempt " + attempt + ")";
         if (attempt >= retry.getMaxAttempts()) {
             giveUp(exchange, new CustomerIoUnavailableException(tried + ", no attempts left", e));
@@ -83,6 +93,22 @@ public class CustomerIoRetryRule implements Processor {
         // after a Retry-After the site's rate limiter holds every request to it, this one included
         exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, failure.retryAfter().isPresent() ? 0L : wait.toMillis());
         exchange.setProperty(RETRY_PROPERTY, true);
+    }
+
+    /**
+     * Whether a v2 batch of several items has failed often enough to be split: refused whole (400, 413: one item
+     * may be what Customer.io refuses) at once, or customerio.batch.split-after-failures attempts in a row failed
+     * with a 5xx, a timeout or a network failure. Never after a 429: that is the site's rate limit, not the batch.
+     */
+    private boolean keepsFailing(Exception e, CustomerIoCall call, int attempt) {
+        if (!(call.payload() instanceof BatchItems.Request batch) || batch.items() < 2) {
+            return false;
+        }
+        if (e instanceof CustomerIoRejectedException rejected) {
+            return rejected.status() == 400 || rejected.status() == 413;
+        }
+        boolean retriable = e instanceof IOException || e instanceof CustomerIoBusyException busy && busy.status() != 429;
+        return retriable && attempt >= splitAfterFailures;
     }
 
     /** What failed, when it may be tried again; {@code null} when it is final. */

@@ -2,6 +2,10 @@ package io.hull.customerio.customerio;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +48,7 @@ class V2BatchTest extends ConnectorTestSupport {
         registry.add("customerio.batch.max-wait", () -> "50ms");
         registry.add("customerio.retry.initial-backoff", () -> "50ms");
         registry.add("customerio.retry.max-attempts", () -> "10");
+        registry.add("customerio.retry.max-backoff", () -> "100ms");
         registry.add("camel.main.route-filter-exclude-pattern", () -> "hull-status-report");
     }
 
@@ -142,6 +147,66 @@ class V2BatchTest extends ConnectorTestSupport {
             assertThat(SIMULATOR.identifiesOf("v2-429-user-" + i + "@example.com")).as("user %d", i).isEqualTo(1);
         }
         assertThat(writtenBackIds()).hasSize(300);
+    }
+
+    @Test
+    void aBatchThatKeepsFailingIsSentAgainInHalvesDownToSingleItems(CapturedOutput output) {
+        // Customer.io answers 500 to every batch of two items or more: only halves down to one item get through
+        CUSTOMERIO.stubFor(post(urlPathEqualTo("/api/v2/batch")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.batch[1]"))
+                .willReturn(aResponse().withStatus(500).withBody("{\"meta\":{\"error\":\"busy\"}}")));
+
+        HttpResponse<String> answer = postNotification(TestNotifications.forSite("v2-halves", 8));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        for (int i = 0; i < 8; i++) {
+            assertThat(SIMULATOR.identifiesOf("v2-halves-user-" + i + "@example.com")).as("user %d", i).isEqualTo(1);
+        }
+        assertThat(writtenBackIds()).hasSize(8);
+        List<Integer> failedSizes = CUSTOMERIO.findAll(postRequestedFor(urlPathEqualTo("/api/v2/batch"))).stream()
+                .map(request -> json(request.getBodyAsString()).path("batch").size())
+                .filter(size -> size > 1).toList();
+        assertThat(failedSizes).as("each batch of several items is tried twice, then halved").isNotEmpty();
+        assertThat(failedSizes.size() % 2).isZero();
+        assertThat(output.getOut()).contains("items are sent again as batches of");
+    }
+
+    @Test
+    void anItemThatMakesItsBatchRefusedWholeFailsAloneAndTheOthersGo(CapturedOutput output) {
+        // Customer.io refuses with 400 any batch that holds user 3 (not item by item, as a 207 would)
+        CUSTOMERIO.stubFor(post(urlPathEqualTo("/api/v2/batch")).atPriority(1)
+                .withRequestBody(containing("v2-poison-user-3@example.com"))
+                .willReturn(aResponse().withStatus(400).withBody("{\"meta\":{\"error\":\"cannot read batch\"}}")));
+
+        HttpResponse<String> answer = postNotification(TestNotifications.forSite("v2-poison", 8));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(SIMULATOR.identifiesOf("v2-poison-user-3@example.com")).isZero();
+        assertThat(writtenBackIds()).hasSize(7).doesNotContain("v2-poison-user-3@example.com");
+        assertThat(output.getOut()).contains("outgoing.user.error").contains("answered 400");
+    }
+
+    @Test
+    void aReSentNotificationAfterAPartialFailureSendsOnlyWhatFailed() {
+        // round 1: every batch holding user 3 fails (500) until its retries run out: user 3 is handed back to Hull
+        CUSTOMERIO.stubFor(post(urlPathEqualTo("/api/v2/batch")).atPriority(1)
+                .withRequestBody(containing("v2-resend-user-3@example.com"))
+                .willReturn(aResponse().withStatus(500).withBody("{\"meta\":{\"error\":\"busy\"}}")));
+        ObjectNode notification = TestNotifications.forSite("v2-resend", 10);
+
+        HttpResponse<String> first = postNotification(notification);
+
+        assertThat(first.statusCode()).isEqualTo(503);
+        assertThat(writtenBackIds()).hasSize(9).doesNotContain("v2-resend-user-3@example.com");
+
+        // round 2: Customer.io is well again and Hull sends the same users (Hull's copy has no new sync state yet)
+        CUSTOMERIO.resetAll();
+        resetSimulator();
+        HttpResponse<String> second = postNotification(notification);
+
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(SIMULATOR.batchItems()).containsEntry("identify", 1L);
+        assertThat(SIMULATOR.identifiesOf("v2-resend-user-3@example.com")).isEqualTo(1);
     }
 
     private static Set<String> writtenBackIds() {
