@@ -1,6 +1,16 @@
 package io.hull.customerio.input;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.List;
 
 /**
  * The rules both doors hold what they are sent to, in one place (README, "What a request must hold"): what
@@ -29,6 +39,50 @@ public final class InputRules {
         }
         return seconds >= 0 && seconds <= MAX_UNIX_SECONDS ? seconds : null;
     }
+
+    /**
+     * A time in any shape Hull sends one: ISO-8601 with an offset ({@code 2018-01-01T10:00:00.123Z}), without one
+     * ({@code 2018-01-01T10:00:00}, read as UTC), a date alone ({@code 2018-01-01}: its first moment, UTC), Hull's
+     * {@code 2018-01-01 10:00:00 UTC}, or a JSON number of unix seconds (milliseconds when too large for seconds before the year 5985);
+     * {@code null} for anything else.
+     */
+    public static Instant instant(JsonNode value) {
+        if (value.isNumber()) {
+            if (!value.canConvertToLong() || value.longValue() < 0) {
+                return null;
+            }
+            long number = value.longValue();
+            return number > MAX_UNIX_SECONDS / 2 ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number);
+        }
+        String text = value.asText("").trim();
+        if (!value.isTextual() || text.isEmpty()) {
+            return null;
+        }
+        for (DateTimeFormatter format : TIME_SHAPES) {
+            try {
+                TemporalAccessor parsed = format.parseBest(text, OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
+                if (parsed instanceof OffsetDateTime offset) {
+                    return offset.toInstant();
+                }
+                if (parsed instanceof LocalDateTime local) {
+                    return local.toInstant(ZoneOffset.UTC);
+                }
+                return ((LocalDate) parsed).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notThisShape) {
+                // the next shape
+            }
+        }
+        return null;
+    }
+
+    /** ISO-8601 (offset optional, time optional) and Hull's "yyyy-MM-dd HH:mm:ss UTC". */
+    private static final List<DateTimeFormatter> TIME_SHAPES = List.of(
+            new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE)
+                    .optionalStart().appendLiteral('T').append(DateTimeFormatter.ISO_LOCAL_TIME)
+                    .optionalStart().appendOffsetId().optionalEnd().optionalEnd().toFormatter(),
+            new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral(' ')
+                    .append(DateTimeFormatter.ISO_LOCAL_TIME).optionalStart().appendLiteral(" UTC").optionalEnd()
+                    .toFormatter());
 
     /** C0 controls (tab and line breaks among them), DEL and C1 controls: nothing an id or a name holds. */
     public static boolean hasControlCharacter(String value) {

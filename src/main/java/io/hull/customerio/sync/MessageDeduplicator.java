@@ -3,8 +3,8 @@ package io.hull.customerio.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import io.hull.customerio.input.InputRules;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * One notification can carry several messages for the same user (Hull batches updates). Keeps the
- * most recent one by {@code user.indexed_at} and gives it the events of all of them, once each by
- * {@code event_id}, so nothing is sent twice and no event is lost.
+ * most recent one by {@code user.indexed_at}, the last one on equal times (as Hull does), and gives it the events
+ * of all of them, once each by {@code event_id}, so nothing is sent twice and no event is lost.
  */
 @Component("messageDeduplicator")
 public class MessageDeduplicator {
@@ -43,7 +43,7 @@ public class MessageDeduplicator {
     private static JsonNode merge(List<JsonNode> same) {
         JsonNode latest = same.get(0);
         for (JsonNode candidate : same) {
-            if (indexedAt(candidate).compareTo(indexedAt(latest)) > 0) {
+            if (indexedAt(candidate).compareTo(indexedAt(latest)) >= 0) {
                 latest = candidate;
             }
         }
@@ -61,13 +61,9 @@ public class MessageDeduplicator {
         return merged;
     }
 
-    /** Unparseable or missing dates sort first, so a message with a real date wins. */
-    private static OffsetDateTime indexedAt(JsonNode message) {
-        String text = message.path("user").path("indexed_at").asText("");
-        try {
-            return OffsetDateTime.parse(text);
-        } catch (DateTimeParseException e) {
-            return OffsetDateTime.MIN;
-        }
+    /** Unreadable or missing dates sort first, so a message with a real date wins. */
+    private static Instant indexedAt(JsonNode message) {
+        Instant instant = InputRules.instant(message.path("user").path("indexed_at"));
+        return instant == null ? Instant.MIN : instant;
     }
 }

@@ -75,7 +75,7 @@ public abstract class ConnectorTestSupport {
 
     /** Every test sends its users as new: the users a test before it sent are not remembered as synced. */
     @BeforeEach
-    void resetStandIns() {
+    protected void resetStandIns() {
         syncedHashes.forgetAll();
         CUSTOMERIO.resetAll();
         HULL.resetAll();

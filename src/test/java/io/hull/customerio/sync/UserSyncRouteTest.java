@@ -305,6 +305,29 @@ class UserSyncRouteTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aDateOnlyIndexedAtIsReadAndOnEqualTimesTheLastMessageIsKept() {
+        for (String[] dates : new String[][] {{"2018-01-01T10:00:00Z", "2018-01-02"}, {"2018-01-01", "2018-01-01T00:00:00Z"}}) {
+            resetStandIns();
+            ObjectNode notification = fixtureNotification();
+            ArrayNode messages = (ArrayNode) notification.path("messages");
+            ObjectNode first = messages.get(0).deepCopy();
+            ((ObjectNode) first.path("user")).put("indexed_at", dates[1]).put("first_name", "First");
+            ObjectNode last = messages.get(0).deepCopy();
+            ((ObjectNode) last.path("user")).put("indexed_at", dates[0]).put("first_name", "Last");
+            messages.removeAll();
+            // the first message is the newer one (a date alone, the next day), or both name the same moment
+            messages.add(first).add(last);
+            settings(notification).putArray("synchronized_attributes").add("first_name");
+
+            assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+            String expected = dates[1].equals("2018-01-02") ? "First" : "Last";
+            assertThat(onlyPutBody().path("first_name").asText()).as("indexed_at %s then %s", dates[1], dates[0])
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
     void anInvalidCustomerIsNotSentAndLoggedWithEveryReason(CapturedOutput output) {
         ObjectNode notification = fixtureNotification();
         ObjectNode user = (ObjectNode) message(notification).path("user");
