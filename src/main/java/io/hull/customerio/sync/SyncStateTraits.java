@@ -17,7 +17,10 @@ public final class SyncStateTraits {
     public static Map<String, Object> synced(UserSyncTask task, Instant now) {
         Map<String, Object> traits = new LinkedHashMap<>();
         traits.put("customerio/id", task.customerId());
-        traits.put("customerio/created_at", task.firstSyncedAt() != null ? task.firstSyncedAt() : now.toString());
+        // as Hull's connector wrote it: the created_at sent, unix seconds; none sent, none written (Hull keeps its value)
+        if (task.createdAt() != null) {
+            traits.put("customerio/created_at", task.createdAt());
+        }
         traits.put("customerio/hash", task.hash());
         traits.put("customerio/synced_at", now.toString());
         traits.put("customerio/deleted_at", null);

@@ -108,9 +108,9 @@ public class UserSyncPlanner {
             if (!settings.enableUserDeletion()) {
                 return UserSyncTask.skip(context, claims, "not in any synchronized segment");
             }
-            String createdAt = text(user, TRAIT_CREATED_AT);
-            if (createdAt == null || text(user, TRAIT_DELETED_AT) != null) {
-                return UserSyncTask.skip(context, claims, createdAt == null
+            boolean sentBefore = sentBefore(user);
+            if (!sentBefore || text(user, TRAIT_DELETED_AT) != null) {
+                return UserSyncTask.skip(context, claims, !sentBefore
                         ? "not in any synchronized segment and never sent to Customer.io"
                         : "not in any synchronized segment and already deleted from Customer.io");
             }
@@ -123,7 +123,7 @@ public class UserSyncPlanner {
             if (unusable != null) {
                 return UserSyncTask.skip(context, claims, "left every synchronized segment but its Customer.io id " + unusable);
             }
-            return new UserSyncTask(context, claims, UserSyncTask.Action.DELETE, null, customerId, List.of(), null, createdAt,
+            return new UserSyncTask(context, claims, UserSyncTask.Action.DELETE, null, customerId, List.of(), null, null,
                     List.of(), Map.of(), List.of());
         }
         Optional<String> customerId = mapper.customerId(user, settings);
@@ -143,13 +143,13 @@ public class UserSyncPlanner {
                     customerId.get(), List.of(), null, null, List.of(), Map.of(), List.of());
         }
         String customerHash = hash.of(customerId.get(), attributes);
-        String firstSyncedAt = text(user, TRAIT_CREATED_AT);
+        Long createdAt = attributes.get("created_at") instanceof Long seconds ? seconds : null;
         UserSyncTask.Action action;
         if (syncedHashes.isCurrent(context.customerIo().siteId(), customerId.get(), customerHash)
                 && !hasEventsToSend(message, settings)) {
             // what Hull sent is older than what it holds now: a notification sent again after a partial failure
             return UserSyncTask.skip(context, claims, "unchanged since this connector last sent it (no events)");
-        } else if (firstSyncedAt == null) {
+        } else if (!sentBefore(user)) {
             action = UserSyncTask.Action.INSERT;
         } else if (customerHash.equals(text(user, TRAIT_HASH)) && !hasEventsToSend(message, settings)) {
             return UserSyncTask.skip(context, claims, "unchanged since the last sync (same hash, no events)");
@@ -157,7 +157,7 @@ public class UserSyncPlanner {
             action = UserSyncTask.Action.UPDATE;
         }
         return new UserSyncTask(context, claims, action, null, customerId.get(), chunker.chunks(attributes),
-                customerHash, firstSyncedAt, List.of(), Map.of(), List.copyOf(leftOut));
+                customerHash, createdAt, List.of(), Map.of(), List.copyOf(leftOut));
     }
 
     /**
@@ -216,6 +216,14 @@ public class UserSyncPlanner {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether this connector (or Hull's before it) wrote the customer to Customer.io: Hull holds its
+     * {@code customerio/id}, or its {@code customerio/created_at} (all that users synced by Hull's connector may hold).
+     */
+    private static boolean sentBefore(JsonNode user) {
+        return text(user, TRAIT_ID) != null || text(user, TRAIT_CREATED_AT) != null;
     }
 
     private static String text(JsonNode node, String field) {

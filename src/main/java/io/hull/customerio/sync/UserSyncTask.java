@@ -13,14 +13,15 @@ import java.util.Map;
  * @param identifyCalls   the customer's attributes split into PUT bodies of at most
  *                        {@code customerio.attributes-per-request} attributes
  * @param hash            hash of the customer payload, written back as {@code customerio/hash}
- * @param firstSyncedAt   {@code traits_customerio/created_at} when the customer was sent before
+ * @param createdAt       the customer's {@code created_at} as sent to Customer.io (unix seconds), written back as
+ *                        {@code customerio/created_at}; {@code null} when it has none
  * @param events          whitelisted events to send after the customer (refused ones included, see {@link EventCall#refusal})
  * @param skippedEvents   names of the events that are not sent, by reason
  * @param leftOut         what of an identified customer is not sent, and why (a {@code created_at} that is no date)
  */
 public record UserSyncTask(NotificationContext context, UserClaims claims, Action action, String reason,
                            String customerId, List<Map<String, Object>> identifyCalls, String hash,
-                           String firstSyncedAt, List<EventCall> events, Map<String, List<String>> skippedEvents,
+                           Long createdAt, List<EventCall> events, Map<String, List<String>> skippedEvents,
                            List<String> leftOut) {
 
     public enum Action { SKIP, INVALID, DELETE, INSERT, UPDATE }
@@ -30,7 +31,7 @@ public record UserSyncTask(NotificationContext context, UserClaims claims, Actio
     }
 
     public UserSyncTask withEvents(List<EventCall> toSend, Map<String, List<String>> skipped) {
-        return new UserSyncTask(context, claims, action, reason, customerId, identifyCalls, hash, firstSyncedAt, toSend, skipped,
+        return new UserSyncTask(context, claims, action, reason, customerId, identifyCalls, hash, createdAt, toSend, skipped,
                 leftOut);
     }
 

@@ -71,7 +71,9 @@ class UserSyncRouteTest extends ConnectorTestSupport {
         JsonNode traits = entry.path("body");
         assertThat(traits.path("customerio/id").asText()).isEqualTo("sven@hull.io");
         assertThat(traits.path("customerio/hash").asText()).hasSize(64);
-        assertThat(traits.path("customerio/created_at").asText()).isNotBlank();
+        // as Hull's connector wrote it: the created_at sent to Customer.io, in unix seconds
+        assertThat(traits.path("customerio/created_at").isIntegralNumber()).isTrue();
+        assertThat(traits.path("customerio/created_at").asLong()).isEqualTo(customer.path("created_at").asLong());
         assertThat(traits.path("customerio/synced_at").asText()).isNotBlank();
         assertThat(traits.has("customerio/deleted_at")).isTrue();
         assertThat(traits.path("customerio/deleted_at").isNull()).isTrue();
@@ -178,13 +180,25 @@ class UserSyncRouteTest extends ConnectorTestSupport {
         assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
         assertThat(firehoseEntries()).isEmpty();
 
-        // A changed attribute is an update, and keeps the first created_at.
+        // A changed attribute is an update, and writes back the created_at it sent.
         user.put("email", "sven@hull.io");
         user.put("created_at", "2019-01-01T00:00:00Z");
         assertThat(postNotification(again).statusCode()).isEqualTo(200);
         assertThat(CUSTOMERIO.findAll(putRequestedFor(anyUrl()))).hasSize(1);
-        assertThat(firehoseEntries().get(0).path("body").path("customerio/created_at").asText())
-                .isEqualTo(traits.path("customerio/created_at").asText());
+        assertThat(firehoseEntries().get(0).path("body").path("customerio/created_at").asLong()).isEqualTo(1546300800L);
+
+        // A customer without a created_at: none is invented in the PUT, none written back; the hash still skips it
+        resetStandIns();
+        user.remove("created_at");
+        assertThat(postNotification(again).statusCode()).isEqualTo(200);
+        assertThat(json(CUSTOMERIO.findAll(putRequestedFor(anyUrl())).get(0).getBodyAsString()).has("created_at")).isFalse();
+        JsonNode withoutCreatedAt = firehoseEntries().get(0).path("body");
+        assertThat(withoutCreatedAt.has("customerio/created_at")).isFalse();
+        resetStandIns();
+        user.remove("traits_customerio/created_at");
+        withoutCreatedAt.fields().forEachRemaining(trait -> user.set("traits_" + trait.getKey(), trait.getValue()));
+        assertThat(postNotification(again).statusCode()).isEqualTo(200);
+        assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
     }
 
     @Test
