@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.matching.ContentPattern;
 import io.hull.customerio.simulator.CustomerIoSimulator;
 import io.hull.customerio.simulator.CustomerIoSimulator.Behaviour;
 import io.hull.customerio.support.ConnectorTestSupport;
@@ -152,9 +153,7 @@ class V2BatchTest extends ConnectorTestSupport {
     @Test
     void aBatchThatKeepsFailingIsSentAgainInHalvesDownToSingleItems(CapturedOutput output) {
         // Customer.io answers 500 to every batch of two items or more: only halves down to one item get through
-        CUSTOMERIO.stubFor(post(urlPathEqualTo("/api/v2/batch")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.batch[1]"))
-                .willReturn(aResponse().withStatus(500).withBody("{\"meta\":{\"error\":\"busy\"}}")));
+        answerBatches(matchingJsonPath("$.batch[1]"), 500, "busy");
 
         HttpResponse<String> answer = postNotification(TestNotifications.forSite("v2-halves", 8));
 
@@ -174,9 +173,7 @@ class V2BatchTest extends ConnectorTestSupport {
     @Test
     void anItemThatMakesItsBatchRefusedWholeFailsAloneAndTheOthersGo(CapturedOutput output) {
         // Customer.io refuses with 400 any batch that holds user 3 (not item by item, as a 207 would)
-        CUSTOMERIO.stubFor(post(urlPathEqualTo("/api/v2/batch")).atPriority(1)
-                .withRequestBody(containing("v2-poison-user-3@example.com"))
-                .willReturn(aResponse().withStatus(400).withBody("{\"meta\":{\"error\":\"cannot read batch\"}}")));
+        answerBatches(containing("v2-poison-user-3@example.com"), 400, "cannot read batch");
 
         HttpResponse<String> answer = postNotification(TestNotifications.forSite("v2-poison", 8));
 
@@ -189,9 +186,7 @@ class V2BatchTest extends ConnectorTestSupport {
     @Test
     void aReSentNotificationAfterAPartialFailureSendsOnlyWhatFailed() {
         // round 1: every batch holding user 3 fails (500) until its retries run out: user 3 is handed back to Hull
-        CUSTOMERIO.stubFor(post(urlPathEqualTo("/api/v2/batch")).atPriority(1)
-                .withRequestBody(containing("v2-resend-user-3@example.com"))
-                .willReturn(aResponse().withStatus(500).withBody("{\"meta\":{\"error\":\"busy\"}}")));
+        answerBatches(containing("v2-resend-user-3@example.com"), 500, "busy");
         ObjectNode notification = TestNotifications.forSite("v2-resend", 10);
 
         HttpResponse<String> first = postNotification(notification);
@@ -207,6 +202,12 @@ class V2BatchTest extends ConnectorTestSupport {
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(SIMULATOR.batchItems()).containsEntry("identify", 1L);
         assertThat(SIMULATOR.identifiesOf("v2-resend-user-3@example.com")).isEqualTo(1);
+    }
+
+    /** Customer.io's answer to every batch request whose body matches, before the simulator sees it. */
+    private static void answerBatches(ContentPattern<?> body, int status, String error) {
+        CUSTOMERIO.stubFor(post(urlPathEqualTo("/api/v2/batch")).atPriority(1).withRequestBody(body)
+                .willReturn(aResponse().withStatus(status).withBody("{\"meta\":{\"error\":\"" + error + "\"}}")));
     }
 
     private static Set<String> writtenBackIds() {
