@@ -18,6 +18,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * answer every call with success and record it; their admin API shows what the connector sent:
  * {@code curl localhost:8181/__admin/requests} (Customer.io), {@code curl localhost:8182/__admin/requests} (Hull).
  * Smart-notifier signatures are not checked here (sandbox only); webhooks use {@code ?token=sandbox-token}.
+ * The stand-ins' ports are {@code --sandbox.customerio-port} and {@code --sandbox.hull-port} (8181, 8182), the
+ * connector's {@code --server.port} (8080): {@code mvn -Psandbox spring-boot:test-run
+ * -Dspring-boot.run.arguments="--server.port=9080 --sandbox.customerio-port=9181 --sandbox.hull-port=9182"}.
  */
 public final class SandboxApplication {
 
@@ -38,7 +41,34 @@ public final class SandboxApplication {
     }
 
     public static void main(String[] args) {
-        start(CUSTOMERIO_PORT, HULL_PORT, args);
+        try {
+            start(port(args, "sandbox.customerio-port", CUSTOMERIO_PORT), port(args, "sandbox.hull-port", HULL_PORT), args);
+        } catch (IllegalArgumentException wrongPort) {
+            System.err.println("sandbox: " + wrongPort.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** {@code --name=port} among the arguments, else the system property {@code name}, else the default. */
+    static int port(String[] args, String name, int otherwise) {
+        String value = System.getProperty(name);
+        for (String arg : args) {
+            if (arg.startsWith("--" + name + "=")) {
+                value = arg.substring(name.length() + 3);
+            }
+        }
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new IllegalArgumentException(name + "=" + value + " is not a port: give a number from 1 to 65535 (0: any free port)");
     }
 
     /** Port 0 picks a free port (tests). */

@@ -43,4 +43,14 @@ class SandboxTest {
             assertThat(status.body()).contains("\"status\"");
         }
     }
+
+    @Test
+    void theStandInsPortsAreSettings() {
+        String[] args = {"--server.port=9080", "--sandbox.customerio-port=9181"};
+        assertThat(SandboxApplication.port(args, "sandbox.customerio-port", 8181)).isEqualTo(9181);
+        assertThat(SandboxApplication.port(args, "sandbox.hull-port", 8182)).isEqualTo(8182);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SandboxApplication.port(
+                        new String[] {"--sandbox.hull-port=eighty"}, "sandbox.hull-port", 8182))
+                .hasMessage("sandbox.hull-port=eighty is not a port: give a number from 1 to 65535 (0: any free port)");
+    }
 }
