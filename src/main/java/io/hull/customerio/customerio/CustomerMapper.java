@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.input.InputRules;
 import io.hull.customerio.sync.SyncSettings;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,18 +128,8 @@ public class CustomerMapper {
         if (!ISO_DATE_TIME.matcher(text).matches()) {
             return text;
         }
-        try {
-            return OffsetDateTime.parse(text).toEpochSecond();
-        } catch (DateTimeParseException withoutOffset) {
-            try {
-                // no offset: Hull's dates are UTC
-                return text.length() == 10
-                        ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
-                        : LocalDateTime.parse(text).toEpochSecond(ZoneOffset.UTC);
-            } catch (DateTimeParseException notADate) {
-                return text;
-            }
-        }
+        Instant instant = InputRules.isoTime(text);
+        return instant == null ? text : (Object) instant.getEpochSecond();
     }
 
     public static List<String> segmentNames(JsonNode segments) {

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.f4b6a3.ulid.Ulid;
+import io.hull.customerio.input.InputRules;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,10 +28,6 @@ public class EventMapper {
     static final int MAX_NAME_BYTES = 100;
     static final int MAX_DATA_BYTES = 100_000;
     static final String PAGE = "page";
-
-    /** Hull writes event dates as {@code 2018-03-30 14:38:02 UTC}, sometimes as ISO-8601. */
-    private static final DateTimeFormatter HULL_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS] 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     private final ObjectMapper json;
 
@@ -110,17 +105,17 @@ public class EventMapper {
         if (text == null || text.isBlank()) {
             return null;
         }
+        Instant hullTime = InputRules.hullTime(text);
+        if (hullTime != null) {
+            return hullTime;
+        }
         try {
-            return HULL_DATE.parse(text, Instant::from);
-        } catch (DateTimeParseException notHullFormat) {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException notIso) {
             try {
-                return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException notIso) {
-                try {
-                    return Instant.parse(text);
-                } catch (DateTimeParseException unknown) {
-                    return null;
-                }
+                return Instant.parse(text);
+            } catch (DateTimeParseException unknown) {
+                return null;
             }
         }
     }

@@ -7,10 +7,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
-import java.util.List;
 
 /**
  * The rules both doors hold what they are sent to, in one place (README, "What a request must hold"): what
@@ -58,31 +55,43 @@ public final class InputRules {
         if (!value.isTextual() || text.isEmpty()) {
             return null;
         }
-        for (DateTimeFormatter format : TIME_SHAPES) {
-            try {
-                TemporalAccessor parsed = format.parseBest(text, OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
-                if (parsed instanceof OffsetDateTime offset) {
-                    return offset.toInstant();
-                }
-                if (parsed instanceof LocalDateTime local) {
-                    return local.toInstant(ZoneOffset.UTC);
-                }
-                return ((LocalDate) parsed).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException notThisShape) {
-                // the next shape
-            }
+        Instant instant = hullTime(text);
+        if (instant == null) {
+            instant = isoTime(text);
         }
-        return null;
+        // Hull also writes "2018-01-01 10:00:00", without its " UTC"
+        return instant != null ? instant : isoTime(text.replace(' ', 'T'));
     }
 
-    /** ISO-8601 (offset optional, time optional) and Hull's "yyyy-MM-dd HH:mm:ss UTC". */
-    private static final List<DateTimeFormatter> TIME_SHAPES = List.of(
-            new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE)
-                    .optionalStart().appendLiteral('T').append(DateTimeFormatter.ISO_LOCAL_TIME)
-                    .optionalStart().appendOffsetId().optionalEnd().optionalEnd().toFormatter(),
-            new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral(' ')
-                    .append(DateTimeFormatter.ISO_LOCAL_TIME).optionalStart().appendLiteral(" UTC").optionalEnd()
-                    .toFormatter());
+    /** Hull's {@code 2018-03-30 14:38:02 UTC} (milliseconds optional); {@code null} for anything else. */
+    public static Instant hullTime(String text) {
+        try {
+            return HULL_TIME.parse(text, Instant::from);
+        } catch (DateTimeParseException notHullsShape) {
+            return null;
+        }
+    }
+
+    /**
+     * ISO-8601 with an offset, or without one (Hull's dates are UTC), or a date alone (its first moment, UTC);
+     * {@code null} for anything else.
+     */
+    public static Instant isoTime(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                return text.length() == 10
+                        ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                        : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private static final DateTimeFormatter HULL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS] 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     /** C0 controls (tab and line breaks among them), DEL and C1 controls: nothing an id or a name holds. */
     public static boolean hasControlCharacter(String value) {
