@@ -113,6 +113,8 @@ public class ConnectorProperties {
         private int maxAttributeNameLength = 150;
         private int maxAttributeValueLength = 1000;
         private int maxIdentifierValueLength = 150;
+        /** Hull's connector skipped them: Customer.io bills every profile, and one without an email gets no campaign email. */
+        private boolean skipUsersWithoutEmail = true;
 
         public List<String> getSynchronizedSegments() { return synchronizedSegments; }
         public void setSynchronizedSegments(List<String> v) { this.synchronizedSegments = v; }
@@ -132,5 +134,7 @@ public class ConnectorProperties {
         public void setMaxAttributeValueLength(int v) { this.maxAttributeValueLength = v; }
         public int getMaxIdentifierValueLength() { return maxIdentifierValueLength; }
         public void setMaxIdentifierValueLength(int v) { this.maxIdentifierValueLength = v; }
+        public boolean isSkipUsersWithoutEmail() { return skipUsersWithoutEmail; }
+        public void setSkipUsersWithoutEmail(boolean v) { this.skipUsersWithoutEmail = v; }
     }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserDeletion, Set<String> eventsFilter,
                            boolean anonymousEvents, String userIdMapping, List<String> synchronizedAttributes,
-                           int maxAttributeNameLength, int maxAttributeValueLength, int maxIdentifierValueLength) {
+                           int maxAttributeNameLength, int maxAttributeValueLength, int maxIdentifierValueLength,
+                           boolean skipUsersWithoutEmail) {
 
     public static SyncSettings resolve(JsonNode privateSettings, ConnectorProperties.Settings defaults) {
         return new SyncSettings(
@@ -26,7 +27,8 @@ public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserD
                 list(privateSettings, "synchronized_attributes", defaults.getSynchronizedAttributes()),
                 number(privateSettings, "max_attribute_name_length", defaults.getMaxAttributeNameLength()),
                 number(privateSettings, "max_attribute_value_length", defaults.getMaxAttributeValueLength()),
-                number(privateSettings, "max_identifier_value_length", defaults.getMaxIdentifierValueLength()));
+                number(privateSettings, "max_identifier_value_length", defaults.getMaxIdentifierValueLength()),
+                bool(privateSettings, "skip_users_without_email", defaults.isSkipUsersWithoutEmail()));
     }
 
     private static List<String> list(JsonNode settings, String name, List<String> fallback) {

@@ -90,8 +90,9 @@ public class UserSyncPlanner {
     }
 
     /**
-     * Hull's rules, in order: credentials, whitelist, segment membership (and deletion), id,
-     * validity, never sent → insert, unchanged → skip, else update.
+     * Hull's rules, in order: credentials, whitelist, segment membership (and deletion), id, email,
+     * validity, never sent → insert, unchanged → skip, else update. A user without an email that left
+     * every segment is still deleted: the customer Customer.io holds was sent with one.
      */
     UserSyncTask decide(NotificationContext context, JsonNode message) {
         JsonNode user = message.path("user");
@@ -133,6 +134,9 @@ public class UserSyncPlanner {
         String unusable = CustomerMapper.unusableId(customerId.get());
         if (unusable != null) {
             return UserSyncTask.skip(context, claims, "the value of the id attribute '" + settings.userIdMapping() + "' " + unusable);
+        }
+        if (settings.skipUsersWithoutEmail() && text(user, "email") == null) {
+            return UserSyncTask.skip(context, claims, "no email (skip_users_without_email is on)");
         }
         List<String> leftOut = new ArrayList<>();
         Map<String, Object> attributes = mapper.attributes(user, message.path("account"),

@@ -265,6 +265,50 @@ class UserSyncRouteTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aUserWithoutAnEmailIsSkippedByDefaultAsHullsConnectorDid(CapturedOutput output) {
+        ObjectNode notification = fixtureNotification();
+        settings(notification).put("user_id_mapping", "external_id");
+        settings(notification).remove("skip_users_without_email");
+        ((ObjectNode) message(notification).path("user")).remove("email");
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(CUSTOMERIO.getAllServeEvents()).isEmpty();
+        assertThat(firehoseEntries()).isEmpty();
+        assertThat(output.getOut()).contains("\"outgoing.user.skip\"")
+                .contains("no email (skip_users_without_email is on)").contains("5aa7ec6db5856ffa1b0a8fa0");
+    }
+
+    @Test
+    void aUserWithoutAnEmailIsSentWhenSkipUsersWithoutEmailIsOff() {
+        ObjectNode notification = fixtureNotification();
+        settings(notification).put("user_id_mapping", "external_id");
+        settings(notification).put("skip_users_without_email", false);
+        ((ObjectNode) message(notification).path("user")).putNull("email");
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(CUSTOMERIO.findAll(putRequestedFor(anyUrl()))).extracting(LoggedRequest::getUrl)
+                .containsExactly("/api/v1/customers/5908db9857b9265d4500059f");
+        assertThat(onlyPutBody().has("email")).isFalse();
+    }
+
+    @Test
+    void aUserWithoutAnEmailWhoLeftEverySegmentIsStillDeleted() {
+        ObjectNode notification = fixtureNotification();
+        settings(notification).put("enable_user_deletion", true);
+        settings(notification).putArray("synchronized_segments").add("some-other-segment");
+        ObjectNode user = (ObjectNode) message(notification).path("user");
+        user.remove("email");
+        user.put("traits_customerio/id", "5908db9857b9265d4500059f");
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(CUSTOMERIO.findAll(deleteRequestedFor(anyUrl()))).extracting(LoggedRequest::getUrl)
+                .containsExactly("/api/v1/customers/5908db9857b9265d4500059f");
+    }
+
+    @Test
     void aUserWithoutTheIdAttributeIsSkipped(CapturedOutput output) {
         ObjectNode notification = fixtureNotification();
         settings(notification).put("user_id_mapping", "external_id");
