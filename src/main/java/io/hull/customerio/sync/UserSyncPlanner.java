@@ -135,7 +135,7 @@ public class UserSyncPlanner {
         if (unusable != null) {
             return UserSyncTask.skip(context, claims, "the value of the id attribute '" + settings.userIdMapping() + "' " + unusable);
         }
-        if (settings.skipUsersWithoutEmail() && text(user, "email") == null) {
+        if (settings.skipUsersWithoutEmail() && claims.email() == null) {
             return UserSyncTask.skip(context, claims, "no email (skip_users_without_email is on)");
         }
         List<String> leftOut = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
 
 /**
  * The connector with local stand-ins for Customer.io and Hull, for a first run that needs nothing
@@ -51,11 +52,10 @@ public final class SandboxApplication {
 
     /** {@code --name=port} among the arguments, else the system property {@code name}, else the default. */
     static int port(String[] args, String name, int otherwise) {
-        String value = System.getProperty(name);
-        for (String arg : args) {
-            if (arg.startsWith("--" + name + "=")) {
-                value = arg.substring(name.length() + 3);
-            }
+        // Spring Boot's own reader of --name=value, so the sandbox reads its arguments as the connector does
+        String value = new SimpleCommandLinePropertySource(args).getProperty(name);
+        if (value == null) {
+            value = System.getProperty(name);
         }
         if (value == null) {
             return otherwise;
