@@ -42,11 +42,18 @@ public class WebhookEventMapper {
     /** The {@code event_id} of Customer.io's "Send Test" delivery (as Hull's original Node connector recognised it). */
     static final String TEST_DELIVERY_EVENT_ID = "abc123";
 
-    /** {@code data} fields copied as they are, with their JSON types. */
+    /**
+     * {@code data} fields copied as they are, with their JSON types: every field Customer.io documents for a
+     * reporting webhook's object type and metric (docs/webhooks.md, "Properties"), and the legacy format's.
+     */
     private static final List<String> COPIED = List.of(
             "delivery_id", "campaign_id", "action_id", "broadcast_id", "newsletter_id", "transactional_message_id",
-            "journey_id", "trigger_id", "parent_action_id", "template_id", "email_id", "customer_id",
-            "email_address", "campaign_name", "recipient", "recipients", "link_id");
+            "journey_id", "trigger_id", "trigger_event_id", "parent_action_id", "content_id", "inbound_event_id",
+            "template_id", "email_id", "message_id", "message_name", "customer_id", "email_address", "campaign_name",
+            "recipient", "recipients", "to", "link_id", "tracked_response", "machine", "prefetched", "proxied",
+            "synthetic", "content", "headers");
+    /** A push's device, from {@code data} or else its first recipient: a token, not an id held to the id rule. */
+    private static final List<String> DEVICE_FIELDS = List.of("device_id", "device_platform");
     private static final Map<String, String> RENAMED = Map.of(
             "subject", "email_subject",
             "href", "link_url",
@@ -123,6 +130,7 @@ public class WebhookEventMapper {
             copy(data, field, field, properties);
         }
         RENAMED.forEach((from, to) -> copy(data, from, to, properties));
+        copyDeviceFields(data, properties);
         properties.put("object_type", objectType);
         properties.put("metric", metric);
         if (eventType != null) {
@@ -194,12 +202,34 @@ public class WebhookEventMapper {
                 properties.put(to, identifier);
             }
         } else if (value.isTextual()) {
-            String text = value.textValue();
-            properties.put(to, text.length() <= MAX_PROPERTY_LENGTH ? text : text.substring(0, MAX_PROPERTY_LENGTH));
+            copyText(data, from, to, properties);
         } else if (!value.isContainerNode()) {
             properties.put(to, json.convertValue(value, Object.class));
         } else if (value.toString().length() <= MAX_PROPERTY_LENGTH) {
             properties.put(to, json.convertValue(value, Object.class));
+        }
+    }
+
+    /**
+     * A push names its devices in {@code recipients}; Hull's track call takes the first one's {@code device_id} and
+     * {@code device_platform} (as both peers do) unless {@code data} names them itself, and its
+     * {@code failure_message} as {@code reason} when the webhook has none of its own.
+     */
+    private void copyDeviceFields(JsonNode data, Map<String, Object> properties) {
+        JsonNode first = data.path("recipients").path(0);
+        for (String field : DEVICE_FIELDS) {
+            copyText(data.has(field) ? data : first, field, field, properties);
+        }
+        if (!properties.containsKey("reason")) {
+            copyText(first, "failure_message", "reason", properties);
+        }
+    }
+
+    private static void copyText(JsonNode from, String field, String to, Map<String, Object> properties) {
+        JsonNode value = from.get(field);
+        if (value != null && value.isTextual()) {
+            String text = value.textValue();
+            properties.put(to, text.length() <= MAX_PROPERTY_LENGTH ? text : text.substring(0, MAX_PROPERTY_LENGTH));
         }
     }
 

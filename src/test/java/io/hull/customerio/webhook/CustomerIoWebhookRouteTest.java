@@ -133,6 +133,77 @@ class CustomerIoWebhookRouteTest extends WebhookRouteTestSupport {
         assertThat(properties.path("parent_action_id").asInt()).isEqualTo(8);
     }
 
+    @Test
+    void pushCarriesItsDeviceAndContentIdAsThePeersDo() {
+        assertThat(send(fixture("reporting-push-delivered.json")).statusCode()).isEqualTo(200);
+        JsonNode delivered = receivedWithEventId("01E4C5A8W2Y9T1Z6C3N4B7M0QP").get(0).properties();
+        assertThat(delivered.path("device_id").asText()).isEqualTo("dev-123");
+        assertThat(delivered.path("device_platform").asText()).isEqualTo("android");
+        assertThat(delivered.path("recipients").path(0).path("device_id").asText()).isEqualTo("dev-123");
+
+        // an FCM token is longer than the 150 bytes an id may hold: a device token is kept whole
+        String fcmToken = "f".repeat(40) + ":APA91b" + "x".repeat(150);
+        ObjectNode failed = webhook("push", "sent", Map.of("customer_id", "c1", "content_id", 12, "content", "Your order shipped",
+                "trigger_event_id", "01HTRIGGER", "recipients", List.of(
+                        Map.of("device_id", fcmToken, "device_platform", "ios", "failure_message", "token expired"),
+                        Map.of("device_id", "second", "device_platform", "android"))));
+        assertThat(send(failed).statusCode()).isEqualTo(200);
+        JsonNode sent = receivedWithEventId(failed.path("event_id").asText()).get(0).properties();
+        assertThat(sent.path("device_id").asText()).isEqualTo(fcmToken);
+        assertThat(sent.path("device_platform").asText()).isEqualTo("ios");
+        assertThat(sent.path("reason").asText()).isEqualTo("token expired");
+        assertThat(sent.path("content_id").asInt()).isEqualTo(12);
+        assertThat(sent.path("content").asText()).isEqualTo("Your order shipped");
+        assertThat(sent.path("trigger_event_id").asText()).isEqualTo("01HTRIGGER");
+
+        // the webhook's own device and failure win over its first recipient's
+        ObjectNode own = webhook("push", "failed", Map.of("customer_id", "c1", "device_id", "top", "failure_message", "bad payload",
+                "recipients", List.of(Map.of("device_id", "first", "failure_message", "token expired"))));
+        assertThat(send(own).statusCode()).isEqualTo(200);
+        JsonNode ownProperties = receivedWithEventId(own.path("event_id").asText()).get(0).properties();
+        assertThat(ownProperties.path("device_id").asText()).isEqualTo("top");
+        assertThat(ownProperties.path("reason").asText()).isEqualTo("bad payload");
+    }
+
+    @Test
+    void everyDocumentedFieldBecomesAProperty() throws Exception {
+        ObjectNode opened = webhook("email", "opened", Map.of("customer_id", "c1", "content_id", 4, "trigger_event_id", "t1",
+                "prefetched", true, "proxied", false, "synthetic", true));
+        ObjectNode clicked = webhook("email", "clicked", Map.of("customer_id", "c1", "machine", true, "href", "https://x.io"));
+        ObjectNode sent = webhook("email", "sent", Map.of("customer_id", "c1", "content", "<p>" + "a".repeat(3000) + "</p>",
+                "headers", Map.of("X-Custom", List.of("v1"))));
+        ObjectNode replied = webhook("sms", "replied", Map.of("customer_id", "c1", "inbound_event_id", "in-1", "to", "+14155550100"));
+        ObjectNode tapped = webhook("in_app", "clicked", Map.of("customer_id", "c1", "tracked_response", "accept"));
+        for (ObjectNode webhook : List.of(opened, clicked, sent, replied, tapped)) {
+            assertThat(send(webhook).statusCode()).isEqualTo(200);
+        }
+
+        JsonNode openedProperties = receivedWithEventId(opened.path("event_id").asText()).get(0).properties();
+        assertThat(openedProperties.path("content_id").asInt()).isEqualTo(4);
+        assertThat(openedProperties.path("trigger_event_id").asText()).isEqualTo("t1");
+        assertThat(openedProperties.path("prefetched").isBoolean()).isTrue();
+        assertThat(openedProperties.path("prefetched").asBoolean()).isTrue();
+        assertThat(openedProperties.path("proxied").asBoolean(true)).isFalse();
+        assertThat(openedProperties.path("synthetic").asBoolean()).isTrue();
+        assertThat(receivedWithEventId(clicked.path("event_id").asText()).get(0).properties().path("machine").asBoolean()).isTrue();
+        JsonNode sentProperties = receivedWithEventId(sent.path("event_id").asText()).get(0).properties();
+        assertThat(sentProperties.path("content").asText()).hasSize(WebhookEventMapper.MAX_PROPERTY_LENGTH).startsWith("<p>aaa");
+        assertThat(sentProperties.path("headers")).isEqualTo(json.readTree("{\"X-Custom\":[\"v1\"]}"));
+        JsonNode repliedProperties = receivedWithEventId(replied.path("event_id").asText()).get(0).properties();
+        assertThat(repliedProperties.path("inbound_event_id").asText()).isEqualTo("in-1");
+        assertThat(repliedProperties.path("to").asText()).isEqualTo("+14155550100");
+        assertThat(receivedWithEventId(tapped.path("event_id").asText()).get(0).properties().path("tracked_response").asText())
+                .isEqualTo("accept");
+    }
+
+    @Test
+    void legacyMessageIdAndNameAreKept() {
+        assertThat(send(fixture("legacy-email-sent.json")).statusCode()).isEqualTo(200);
+        JsonNode properties = receivedWithEventId("01C9QJM259SPWQF2JZ8GX9HY7J").get(0).properties();
+        assertThat(properties.path("message_id").asText()).isEqualTo("65");
+        assertThat(properties.path("message_name").asText()).isEqualTo("How Vault Enterprise trials work");
+    }
+
     @ParameterizedTest(name = "{0} {1} → {2}")
     @MethodSource("io.hull.customerio.webhook.ExpectedEventNames#all")
     void everyObjectTypeAndMetricReachesHullWithItsName(String objectType, String metric, String expectedName) {
