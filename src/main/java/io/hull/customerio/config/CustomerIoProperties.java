@@ -11,7 +11,9 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("customerio")
 public class CustomerIoProperties {
 
-    private String trackUrl = "https://track.customer.io";
+    /** Unset: each site's Track URL is the one Customer.io names for its region, asked at {@link #regionUrl}. */
+    private String trackUrl;
+    private String regionUrl = "https://track.customer.io";
     private String siteId;
     private String apiKey;
     private int rateLimit = 100;
@@ -26,6 +28,11 @@ public class CustomerIoProperties {
 
     public String getTrackUrl() { return trackUrl; }
     public void setTrackUrl(String trackUrl) { this.trackUrl = trackUrl; }
+    /** {@code track-url} when set (blank counts as unset), else {@code null}. */
+    public String configuredTrackUrl() { return trackUrl == null || trackUrl.isBlank() ? null : trackUrl.trim(); }
+    /** Where {@code GET /api/v1/accounts/region} is asked: Customer.io answers it there for workspaces of every region. */
+    public String getRegionUrl() { return regionUrl; }
+    public void setRegionUrl(String regionUrl) { this.regionUrl = regionUrl; }
     public String getSiteId() { return siteId; }
     public void setSiteId(String siteId) { this.siteId = siteId; }
     public String getApiKey() { return apiKey; }
@@ -52,7 +59,7 @@ public class CustomerIoProperties {
     /** Never print the API key. */
     @Override
     public String toString() {
-        return "CustomerIoProperties[trackUrl=" + trackUrl + ", siteId=" + siteId + ", rateLimit=" + rateLimit + "]";
+        return "CustomerIoProperties[trackUrl=" + trackUrl + ", regionUrl=" + regionUrl + ", siteId=" + siteId + ", rateLimit=" + rateLimit + "]";
     }
 
     /**

@@ -116,6 +116,10 @@ public class CustomerIoRetryRule implements Processor {
         if (e instanceof CustomerIoBusyException busy) {
             return new Failure(busy.getMessage(), busy.retryAfter(), String.valueOf(busy.status()));
         }
+        if (e instanceof CustomerIoRegions.RegionUnknownException region) {
+            // the site's region could not be asked: the call waits for it, as for a busy Customer.io
+            return new Failure(region.getMessage(), Optional.empty(), "region");
+        }
         if (e instanceof IOException io) {
             calls.countCall(call, "unreachable");
             if (io instanceof SocketTimeoutException) {

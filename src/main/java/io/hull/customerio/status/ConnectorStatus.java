@@ -3,12 +3,7 @@ package io.hull.customerio.status;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.customerio.CustomerIoCredentials;
-import io.hull.customerio.errors.NetworkErrors;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.hull.customerio.customerio.CustomerIoRegions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,32 +12,42 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code GET /status}: what an operator must fix, in their words. {@code error} when Customer.io
- * credentials are missing, refused or Customer.io cannot be reached; {@code warning} when no
- * segment is whitelisted or webhooks are not secured; {@code ok} otherwise.
+ * credentials are missing or refused, Customer.io cannot be reached, or a site's region is not known;
+ * {@code warning} when no segment is whitelisted or webhooks are not secured; {@code ok} otherwise.
  */
 @Component("connectorStatus")
 public class ConnectorStatus {
 
     private final CustomerIoProperties customerIo;
     private final ConnectorProperties connector;
-    private final HttpClient http;
+    private final CustomerIoRegions regions;
 
-    public ConnectorStatus(CustomerIoProperties customerIo, ConnectorProperties connector) {
+    public ConnectorStatus(CustomerIoProperties customerIo, ConnectorProperties connector, CustomerIoRegions regions) {
         this.customerIo = customerIo;
         this.connector = connector;
-        this.http = HttpClient.newBuilder().connectTimeout(customerIo.getConnectTimeout()).build();
+        this.regions = regions;
     }
 
+    /** Step {@code configured-site}: the site of customerio.site-id and customerio.api-key, checked by route connector-status-check. */
+    public CustomerIoCredentials configuredSite() {
+        return CustomerIoCredentials.ofNullable(customerIo.getSiteId(), customerIo.getApiKey());
+    }
+
+    /**
+     * The report, after route connector-status-check asked Customer.io about the configured site: its credentials
+     * and region, every other site's region (or why it is not known), the settings an operator must fix.
+     */
     public Map<String, Object> check() {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        CustomerIoCredentials credentials = CustomerIoCredentials.ofNullable(customerIo.getSiteId(), customerIo.getApiKey());
+        CustomerIoCredentials credentials = configuredSite();
         if (credentials == null) {
             errors.add("Customer.io credentials are missing: set customerio.site-id and customerio.api-key.");
-        } else {
-            String problem = credentialProblem(credentials);
-            if (problem != null) {
-                errors.add(problem);
+        }
+        List<Map<String, Object>> sites = regions.report();
+        for (Map<String, Object> site : sites) {
+            if (site.containsKey("error")) {
+                errors.add(site.get("error") + ".");
             }
         }
         if (connector.getSettings().getSynchronizedSegments().isEmpty()) {
@@ -58,31 +63,14 @@ public class ConnectorStatus {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("status", !errors.isEmpty() ? "error" : !warnings.isEmpty() ? "warning" : "ok");
         status.put("messages", messages);
-        return status;
-    }
-
-    /** {@code GET /api/v1/accounts/region}: 200 the credentials work, 401 they are refused. */
-    private String credentialProblem(CustomerIoCredentials credentials) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(customerIo.getTrackUrl().replaceAll("/+$", "") + "/api/v1/accounts/region"))
-                .timeout(customerIo.getRequestTimeout())
-                .header("Authorization", credentials.authorization())
-                .GET().build();
-        try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status == 401 || status == 403) {
-                return "Customer.io refused the credentials of site " + credentials.siteId() + " (HTTP " + status
-                        + "): check customerio.site-id and customerio.api-key.";
-            }
-            if (status >= 300) {
-                return "Customer.io answered HTTP " + status + " to the credential check.";
-            }
-            return null;
-        } catch (IOException e) {
-            return "Customer.io cannot be reached at " + customerIo.getTrackUrl() + " (" + NetworkErrors.describe(e) + ").";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "The Customer.io credential check was interrupted.";
+        String trackUrl = regions.configuredTrackUrl();
+        if (trackUrl != null) {
+            status.put("track_url", trackUrl);
+        } else {
+            // customerio.track-url unset: each site's region, as Customer.io named it
+            status.put("regions", sites);
         }
+        return status;
     }
 
     private static boolean blank(String s) {
