@@ -3,7 +3,9 @@ package io.hull.customerio.status;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.customerio.CustomerIoCredentials;
+import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.customerio.CustomerIoRegions;
+import io.hull.customerio.hull.NotifierSignatureVerifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,14 +20,21 @@ import org.springframework.stereotype.Component;
 @Component("connectorStatus")
 public class ConnectorStatus {
 
+    private static final String NOTIFIER_DOOR = "POST /smart-notifier";
+
     private final CustomerIoProperties customerIo;
     private final ConnectorProperties connector;
     private final CustomerIoRegions regions;
+    private final HullProperties hull;
+    private final NotifierSignatureVerifier notifierSignatures;
 
-    public ConnectorStatus(CustomerIoProperties customerIo, ConnectorProperties connector, CustomerIoRegions regions) {
+    public ConnectorStatus(CustomerIoProperties customerIo, ConnectorProperties connector, CustomerIoRegions regions,
+                           HullProperties hull, NotifierSignatureVerifier notifierSignatures) {
         this.customerIo = customerIo;
         this.connector = connector;
         this.regions = regions;
+        this.hull = hull;
+        this.notifierSignatures = notifierSignatures;
     }
 
     /** Step {@code configured-site}: the site of customerio.site-id and customerio.api-key, checked by route connector-status-check. */
@@ -54,15 +63,19 @@ public class ConnectorStatus {
             warnings.add("No segment is whitelisted (connector.settings.synchronized_segments is empty): "
                     + "users are only sent when a notification's settings whitelist segments.");
         }
-        if (blank(customerIo.getWebhook().getSigningKey()) && blank(customerIo.getWebhook().getToken())) {
-            warnings.add("Customer.io webhooks are not secured: set customerio.webhook.signing-key or customerio.webhook.token; "
-                    + "until then every webhook is refused.");
+        List<Map<String, Object>> refusing = refusingDoors();
+        for (Map<String, Object> door : refusing) {
+            String message = "Every " + door.get("door") + " is refused " + door.get("status") + ": " + door.get("reason")
+                    + "; " + door.get("fix") + ".";
+            // Hull's notifications are what the connector is for; webhooks and backfills may be unused on purpose
+            (door.get("door").equals(NOTIFIER_DOOR) ? errors : warnings).add(message);
         }
         List<String> messages = new ArrayList<>(errors);
         messages.addAll(warnings);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("status", !errors.isEmpty() ? "error" : !warnings.isEmpty() ? "warning" : "ok");
         status.put("messages", messages);
+        status.put("refusing", refusing);
         String trackUrl = regions.configuredTrackUrl();
         if (trackUrl != null) {
             status.put("track_url", trackUrl);
@@ -71,6 +84,41 @@ public class ConnectorStatus {
             status.put("regions", sites);
         }
         return status;
+    }
+
+    /** Every door that refuses every request as the connector is set up: which setting, and how to fix it. */
+    private List<Map<String, Object>> refusingDoors() {
+        List<Map<String, Object>> doors = new ArrayList<>();
+        if (notifierSignatures.refusesEverything()) {
+            doors.add(door(NOTIFIER_DOOR, 401, "hull.notifier.public-key",
+                    "hull.notifier.public-key is not set, so Hull's signatures cannot be verified",
+                    "set it to the PEM file of Hull's public key, e.g. hull.notifier.public-key=file:/etc/connector/hull-notifier.pem"));
+        }
+        if (blank(customerIo.getWebhook().getSigningKey()) && blank(customerIo.getWebhook().getToken())) {
+            doors.add(door("POST /webhook", 401, "customerio.webhook.signing-key, customerio.webhook.token",
+                    "Customer.io webhooks are not secured (neither customerio.webhook.signing-key nor customerio.webhook.token is set)",
+                    "set customerio.webhook.signing-key to the webhook's signing key in Customer.io, or customerio.webhook.token"));
+        }
+        if (blank(hull.getOrganization()) || blank(hull.getConnectorId()) || blank(hull.getSecret())) {
+            doors.add(door("POST /batch", 401, "hull.organization, hull.connector-id, hull.secret",
+                    "the connector has no Hull credentials to check a batch's organization, ship and secret against",
+                    "set hull.organization, hull.connector-id and hull.secret"));
+        } else if (hull.getBatch().getAllowedHosts() == null || hull.getBatch().getAllowedHosts().isEmpty()) {
+            doors.add(door("POST /batch", 400, "hull.batch.allowed-hosts",
+                    "no host is allowed to serve batch extracts (hull.batch.allowed-hosts is empty)",
+                    "set hull.batch.allowed-hosts to the hosts Hull's extracts come from"));
+        }
+        return doors;
+    }
+
+    private static Map<String, Object> door(String door, int status, String setting, String reason, String fix) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("door", door);
+        entry.put("status", status);
+        entry.put("setting", setting);
+        entry.put("reason", reason);
+        entry.put("fix", fix);
+        return entry;
     }
 
     private static boolean blank(String s) {

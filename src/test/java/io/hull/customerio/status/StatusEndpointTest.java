@@ -47,6 +47,11 @@ class StatusEndpointTest extends ConnectorTestSupport {
         customerIo.setApiKey("key-1");
         customerIo.getWebhook().setToken("t0ken");
         connector.getSettings().setSynchronizedSegments(List.of("segment-1"));
+        // every door open: Hull credentials and a batch host (the notifier's public key is ConnectorTestSupport's)
+        hull.setOrganization("acme.hullapp.io");
+        hull.setConnectorId("connector-1");
+        hull.setSecret("hull-secret-1");
+        hull.getBatch().setAllowedHosts(List.of("hull-extracts.example"));
         String auth = "Basic " + Base64.getEncoder().encodeToString("site-1:key-1".getBytes(StandardCharsets.UTF_8));
         CUSTOMERIO.stubFor(get(urlEqualTo("/api/v1/accounts/region")).withHeader("Authorization", equalTo(auth))
                 .willReturn(aResponse().withStatus(200).withBody("{\"region\":\"us\"}")));
@@ -58,6 +63,10 @@ class StatusEndpointTest extends ConnectorTestSupport {
         customerIo.setApiKey("");
         customerIo.getWebhook().setToken(null);
         connector.getSettings().setSynchronizedSegments(List.of());
+        hull.setOrganization(null);
+        hull.setConnectorId(null);
+        hull.setSecret(null);
+        hull.getBatch().setAllowedHosts(List.of());
     }
 
     @Test
@@ -65,6 +74,8 @@ class StatusEndpointTest extends ConnectorTestSupport {
         JsonNode status = status();
         assertThat(status.path("status").asText()).isEqualTo("ok");
         assertThat(status.path("messages")).isEmpty();
+        assertThat(status.path("refusing")).isEmpty();
+        assertThat(status.path("track_url").asText()).isEqualTo(customerIo.getTrackUrl());
     }
 
     @Test
@@ -95,6 +106,30 @@ class StatusEndpointTest extends ConnectorTestSupport {
         } finally {
             customerIo.setTrackUrl(trackUrl);
         }
+    }
+
+    @Test
+    void everyDoorThatRefusesEverythingIsListedWithItsSetting() {
+        customerIo.getWebhook().setToken(null);
+        hull.getBatch().setAllowedHosts(List.of());
+
+        JsonNode status = status();
+
+        assertThat(status.path("status").asText()).isEqualTo("warning");
+        assertThat(status.path("refusing")).hasSize(2);
+        assertThat(status.path("refusing").get(0).path("door").asText()).isEqualTo("POST /webhook");
+        assertThat(status.path("refusing").get(0).path("status").asInt()).isEqualTo(401);
+        assertThat(status.path("refusing").get(0).path("setting").asText()).contains("customerio.webhook.signing-key");
+        assertThat(status.path("refusing").get(1).path("door").asText()).isEqualTo("POST /batch");
+        assertThat(status.path("refusing").get(1).path("status").asInt()).isEqualTo(400);
+        assertThat(status.path("refusing").get(1).path("setting").asText()).isEqualTo("hull.batch.allowed-hosts");
+        assertThat(status.path("messages").toString()).contains("Every POST /batch is refused 400")
+                .contains("set hull.batch.allowed-hosts");
+
+        hull.setSecret(null);
+        JsonNode withoutHull = status();
+        assertThat(withoutHull.path("refusing").get(1).path("status").asInt()).isEqualTo(401);
+        assertThat(withoutHull.path("refusing").get(1).path("setting").asText()).contains("hull.secret");
     }
 
     @Test
@@ -134,6 +169,7 @@ class StatusEndpointTest extends ConnectorTestSupport {
 
     @Test
     void withoutHullCredentialsNothingIsReported() {
+        hull.setOrganization(null);
         camel.sendBody("direct:report-status-to-hull", null);
 
         assertThat(HULL.getAllServeEvents()).isEmpty();
