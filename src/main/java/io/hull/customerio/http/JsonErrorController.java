@@ -25,9 +25,11 @@ public class JsonErrorController implements ErrorController {
     private static final Logger log = LoggerFactory.getLogger(JsonErrorController.class);
 
     private final ObjectMapper json;
+    private final RefusedRequests refusals;
 
-    public JsonErrorController(ObjectMapper json) {
+    public JsonErrorController(ObjectMapper json, RefusedRequests refusals) {
         this.json = json;
+        this.refusals = refusals;
     }
 
     @RequestMapping("${server.error.path:${error.path:/error}}")
@@ -42,7 +44,8 @@ public class JsonErrorController implements ErrorController {
             // the failure itself was logged where it happened (platform-http logs what it could not handle)
             log.error("request failed: {} {}: {} {}", status, error.code(), request.getMethod(), target);
         } else {
-            log.warn("request refused: {} {}: {} {}", status, error.code(), request.getMethod(), target);
+            refusals.refused(request.getMethod(), path == null ? request.getRequestURI() : path.toString(), status,
+                    error.code(), error.reason());
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
                 .body(json.writeValueAsBytes(ErrorResponses.errors(error)));

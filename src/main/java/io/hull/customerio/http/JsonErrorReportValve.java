@@ -38,7 +38,13 @@ public class JsonErrorReportValve extends ErrorReportValve {
         }
         Throwable cause = throwable != null ? throwable : (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         SafeError error = describe(status, cause);
-        log.warn("request refused by the web server: {} {}: {}", status, error.code(), error.reason());
+        if (status == 500) {
+            log.error("request failed in the web server: {} {}: {}", status, error.code(), error.reason());
+        } else {
+            // 4xx, and what it does not take (501 a Transfer-Encoding, 505 an HTTP version) or cannot take now (503)
+            RefusedRequests.of(request.getContext() == null ? null : request.getContext().getServletContext())
+                    .refused(request.getMethod(), request.getRequestURI(), status, error.code(), error.reason());
+        }
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("utf-8");

@@ -67,12 +67,14 @@ public class RequestBodyCap extends OncePerRequestFilter {
 
     private final Map<String, Policy> policyByPath;
     private final long maxDiscardedBytes;
+    private final RefusedRequests refusals;
 
     /**
      * @param policyByPath      the policy of each path that takes a body (exact request URIs); every other path: 0 bytes
      * @param maxDiscardedBytes how much of an oversized body is read into nothing so the caller gets its answer
      */
-    public RequestBodyCap(Map<String, Policy> policyByPath, long maxDiscardedBytes) {
+    public RequestBodyCap(Map<String, Policy> policyByPath, long maxDiscardedBytes, RefusedRequests refusals) {
+        this.refusals = refusals;
         this.policyByPath = Map.copyOf(policyByPath);
         this.maxDiscardedBytes = maxDiscardedBytes;
     }
@@ -162,8 +164,8 @@ public class RequestBodyCap extends OncePerRequestFilter {
      */
     private void refuseBusy(HttpServletRequest request, HttpServletResponse response, long bytes, Policy policy) throws IOException {
         BodyMemoryBudget budget = policy.budget();
-        LOG.warn("request refused: 503 busy: {} {} with a body of {} bytes; {} of {} bytes of bodies are held now ({})",
-                request.getMethod(), request.getRequestURI(), bytes, budget.held(), budget.capacity(), budget.name());
+        refusals.refused(request.getMethod(), request.getRequestURI(), 503, "busy", "a body of " + bytes + " bytes; "
+                + budget.held() + " of " + budget.capacity() + " bytes of bodies are held now (" + budget.name() + ")");
         CappedInputStream rest = new CappedInputStream(request.getInputStream(), 0,
                 request.getContentLengthLong() <= maxDiscardedBytes ? maxDiscardedBytes : 0);
         rest.read();

@@ -49,11 +49,12 @@ public class RequestBodyLimits {
 
     /** First in the chain, before anything can parse a request. */
     @Bean
-    public FilterRegistrationBean<RequestScreening> requestScreening(ConnectorProperties connector, ObjectMapper json) {
+    public FilterRegistrationBean<RequestScreening> requestScreening(ConnectorProperties connector, ObjectMapper json,
+                                                                     RefusedRequests refusals) {
         long retryIn = connector.getFlowControl().getRetryInMillis();
         Function<SafeError, Object> notifierUnavailable = error -> FlowControl.retryAnswer(retryIn, List.of(error));
         RequestScreening screening = new RequestScreening(Set.of(NOTIFIER, WEBHOOK, BATCH),
-                connector.getMaxDiscardedBodySize().toBytes(), json, Map.of(NOTIFIER, notifierUnavailable));
+                connector.getMaxDiscardedBodySize().toBytes(), json, Map.of(NOTIFIER, notifierUnavailable), refusals);
         FilterRegistrationBean<RequestScreening> registration = new FilterRegistrationBean<>(screening);
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
@@ -68,7 +69,8 @@ public class RequestBodyLimits {
                                                                  NotifierSignatureVerifier notifierSignatures,
                                                                  WebhookAuthenticator webhookAuthenticator,
                                                                  BatchRequests batchRequests, ObjectMapper json,
-                                                                 MeterRegistry meters) throws JsonProcessingException {
+                                                                 MeterRegistry meters, RefusedRequests refusals)
+            throws JsonProcessingException {
         BodyMemoryBudget hullBodies = budget("connector.max-body-memory", connector.bodyMemory(), meters);
         BodyMemoryBudget webhookBodies = budget("customerio.webhook.max-body-memory", customerIo.getWebhook().bodyMemory(), meters);
         long retryIn = connector.getFlowControl().getRetryInMillis();
@@ -84,7 +86,7 @@ public class RequestBodyLimits {
                 BATCH, new RequestBodyCap.Policy(hull.getBatch().getMaxRequestSize().toBytes(),
                         request -> batchRequests.acceptsCredentials(request.getQueryString()),
                         hullBodies, json.writeValueAsBytes(ErrorResponses.errors(busy(hullBodies)))));
-        RequestBodyCap cap = new RequestBodyCap(policies, connector.getMaxDiscardedBodySize().toBytes());
+        RequestBodyCap cap = new RequestBodyCap(policies, connector.getMaxDiscardedBodySize().toBytes(), refusals);
         FilterRegistrationBean<RequestBodyCap> registration = new FilterRegistrationBean<>(cap);
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);

@@ -52,6 +52,7 @@ public class RequestScreening extends OncePerRequestFilter {
     private static final Pattern JSON_TYPE = Pattern.compile(
             "(?i)\\s*application/json\\s*(;\\s*charset\\s*=\\s*(\"[A-Za-z0-9._-]+\"|[A-Za-z0-9._-]+)\\s*)?");
 
+    private final RefusedRequests refusals;
     private final Set<String> bodyPaths;
     private final long maxDiscardedBytes;
     private final ObjectMapper json;
@@ -64,7 +65,8 @@ public class RequestScreening extends OncePerRequestFilter {
      *                           flow control); every other path and status: the error alone
      */
     public RequestScreening(Set<String> bodyPaths, long maxDiscardedBytes, ObjectMapper json,
-                            Map<String, Function<SafeError, Object>> unavailableAnswers) {
+                            Map<String, Function<SafeError, Object>> unavailableAnswers, RefusedRequests refusals) {
+        this.refusals = refusals;
         this.bodyPaths = Set.copyOf(bodyPaths);
         this.maxDiscardedBytes = maxDiscardedBytes;
         this.json = json;
@@ -76,8 +78,7 @@ public class RequestScreening extends OncePerRequestFilter {
             throws ServletException, IOException {
         SafeError refusal = refusal(request);
         if (refusal != null) {
-            LOG.warn("request refused: {} {}: {} {}: {}", status(refusal), refusal.code(), request.getMethod(),
-                    abbreviate(request.getRequestURI()), refusal.reason());
+            refusals.refused(request.getMethod(), request.getRequestURI(), status(refusal), refusal.code(), refusal.reason());
             discardBody(request, response);
             write(response, status(refusal), refusal);
             return;
@@ -213,7 +214,7 @@ public class RequestScreening extends OncePerRequestFilter {
                 // the failure itself is logged where it happened (platform-http logs what it could not handle)
                 LOG.error("request failed: {} {}: {} {}", status, error.code(), request.getMethod(), target);
             } else {
-                LOG.warn("request refused: {} {}: {} {}", status, error.code(), request.getMethod(), target);
+                refusals.refused(request.getMethod(), request.getRequestURI(), status, error.code(), error.reason());
             }
             resetBuffer();
             Function<SafeError, Object> answer = status == 503 ? unavailableAnswers.get(request.getRequestURI()) : null;

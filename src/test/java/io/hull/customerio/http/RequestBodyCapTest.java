@@ -22,7 +22,7 @@ class RequestBodyCapTest {
             "/webhook", new RequestBodyCap.Policy(LIMIT, request -> true, budget, "{\"busy\":true}".getBytes()),
             "/signed", new RequestBodyCap.Policy(LIMIT, request -> "good".equals(request.getHeader("X-Signature")), budget,
                     "{}".getBytes())),
-            MAX_DISCARDED);
+            MAX_DISCARDED, new RefusedRequests(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     private final AtomicReference<byte[]> readByRoute = new AtomicReference<>();
     private final FilterChain route = (request, response) -> readByRoute.set(request.getInputStream().readAllBytes());
 

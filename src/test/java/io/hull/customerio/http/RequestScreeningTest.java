@@ -16,7 +16,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 class RequestScreeningTest {
 
     private final RequestScreening screening = new RequestScreening(Set.of("/webhook"), 10_000, new ObjectMapper(),
-            java.util.Map.of("/smart-notifier", error -> java.util.Map.of("flow_control", "retry", "errors", java.util.List.of(error.asMap()))));
+            java.util.Map.of("/smart-notifier", error -> java.util.Map.of("flow_control", "retry", "errors", java.util.List.of(error.asMap()))),
+            new RefusedRequests(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     private final AtomicBoolean passedOn = new AtomicBoolean();
     private final FilterChain route = (request, response) -> passedOn.set(true);
 
