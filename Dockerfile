@@ -1,5 +1,17 @@
+# Base images are pinned to exact versions, so that a rebuild of the same commit takes the same Maven and the same
+# JDK/JRE instead of whatever 3.9 or 17 points at that day:
+# - build: maven:3.9.12-eclipse-temurin-17, Maven 3.9.12 on Temurin JDK 17.0.18;
+# - run: eclipse-temurin:17.0.18_8-jre-noble, Temurin JRE 17.0.18+8 on Ubuntu 24.04 "noble" (named in the tag, so
+#   that a bump cannot change the OS unnoticed), the same Java update as the build's JDK.
+# A tag of an official image is still rebuilt in place for security fixes of its OS packages: only a digest
+# (FROM image:tag@sha256:..., from docker buildx imagetools inspect image:tag) fixes every byte; add one if that
+# matters more than getting those fixes by rebuilding.
+# To bump: take the newest tags of the same form from the Docker Hub pages of maven and eclipse-temurin
+# (maven: <maven>-eclipse-temurin-17; eclipse-temurin: 17.0.<update>_<build>-jre-<ubuntu codename>), preferably
+# with the same Java update in both, then build the image and check that it turns healthy.
+
 # Build: the jar from the sources, with Maven and a JDK 17.
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM maven:3.9.12-eclipse-temurin-17 AS build
 WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -ntp -q dependency:go-offline
@@ -11,7 +23,7 @@ RUN mvn -B -ntp -q package -DskipTests
 # Run: a JRE 17, a non-root user; the routes and application.yaml are in the jar. Mount an application.yaml at
 # /app/application.yaml to override settings; edited routes with -v $PWD/routes:/app/routes
 # -e CAMEL_MAIN_ROUTESINCLUDEPATTERN='file:/app/routes/*.yaml' (README, "Routes").
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17.0.18_8-jre-noble
 RUN groupadd --system connector && useradd --system --gid connector --home /app connector \
     && apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
