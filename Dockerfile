@@ -29,11 +29,11 @@ FROM eclipse-temurin:17.0.18_8-jre-noble
 RUN groupadd --system connector && useradd --system --gid connector --home /app connector
 WORKDIR /app
 COPY --from=build /build/target/hull-customerio-connector.jar /app/connector.jar
-COPY docker/healthcheck.sh /app/healthcheck.sh
+COPY src/main/docker/healthcheck.sh /app/healthcheck.sh
 USER connector
 # server.port (SERVER_PORT), 8080 unless set otherwise.
 EXPOSE 8080
-# Health: GET /actuator/health must answer 200 with "status":"UP". docker/healthcheck.sh does it with bash alone
+# Health: GET /actuator/health must answer 200 with "status":"UP". src/main/docker/healthcheck.sh does it with bash alone
 # (its /dev/tcp), on the port the connector serves /actuator on: MANAGEMENT_SERVER_PORT when set
 # (management.server.port: application.yaml sets none, so /actuator is on the application's port), else
 # SERVER_PORT, else 8080. So docker run -e SERVER_PORT=9080 moves the health check along with the connector; a port
