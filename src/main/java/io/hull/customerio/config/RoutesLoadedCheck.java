@@ -49,9 +49,11 @@ public class RoutesLoadedCheck implements CamelContextConfiguration {
 
     void check(CamelContext context) {
         if (context.getRoutes().isEmpty()) {
-            throw new IllegalStateException("no Camel route was loaded from camel.main.routes-include-pattern="
-                    + routesIncludePattern + ": the connector would do nothing. Leave it unset for the routes packaged in "
-                    + "the jar (classpath:routes/*.yaml), or point it at the route files (e.g. file:/app/routes/*.yaml).");
+            throw InvalidSettingsException.of("camel.main.routes-include-pattern",
+                    "no Camel route was loaded from camel.main.routes-include-pattern=" + routesIncludePattern
+                            + ": the connector would do nothing",
+                    "leave it unset for the routes packaged in the jar (classpath:routes/*.yaml), or point it at the route "
+                            + "files (e.g. file:/app/routes/*.yaml)");
         }
     }
 }

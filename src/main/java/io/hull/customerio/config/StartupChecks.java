@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** Settings that cannot work together are said at start, not discovered in production. */
+/** Settings that work, but poorly together, are said at start (warnings), not discovered in production. */
 @Component
 public class StartupChecks {
 
@@ -28,21 +28,11 @@ public class StartupChecks {
 
     @PostConstruct
     void check() {
-        String transport = connector.getTransport();
-        if (!"direct".equals(transport) && !"kafka".equals(transport)) {
-            throw new IllegalStateException("connector.transport=" + transport + " is not supported: use 'direct' or 'kafka'");
-        }
-        if ("kafka".equals(transport)) {
+        // values that cannot work stopped the start already (SettingsCheck); these can, but poorly
+        if ("kafka".equals(connector.getTransport())) {
             checkKafka(connector.getKafka());
             log.info("Kafka transport: topics {} and {}, consumer group {}", connector.getKafka().getUserTopic(),
                     connector.getKafka().getWebhookTopic(), connector.getKafka().getGroupId());
-        }
-        String api = customerIo.getApi();
-        if (!"v1".equals(api) && !"v2-batch".equals(api)) {
-            throw new IllegalStateException("customerio.api=" + api + " is not supported: use 'v1' or 'v2-batch'");
-        }
-        if (customerIo.isV2Batch()) {
-            checkBatch(customerIo.getBatch());
         }
         Duration needed = customerIo.getRetry().getMaxElapsed().plus(hull.getRequestTimeout());
         if (needed.compareTo(connector.getNotificationTimeout()) > 0) {
@@ -52,21 +42,7 @@ public class StartupChecks {
         }
     }
 
-    private static void checkBatch(CustomerIoProperties.Batch batch) {
-        long maxBytes = batch.getMaxBytes() == null ? 0 : batch.getMaxBytes().toBytes();
-        if (maxBytes < 1024 || maxBytes > CustomerIoProperties.Batch.MAX_BYTES.toBytes()) {
-            throw new IllegalStateException("customerio.batch.max-bytes=" + batch.getMaxBytes()
-                    + " must be between 1KB and 500KB (Customer.io's most per request); an item larger than it goes alone");
-        }
-        if (batch.getMaxItems() < 1 || batch.getMaxWait() == null || batch.getMaxWait().isNegative() || batch.getMaxWait().isZero()) {
-            throw new IllegalStateException("customerio.batch.max-items must be at least 1 and customerio.batch.max-wait more than 0");
-        }
-    }
-
     private void checkKafka(ConnectorProperties.Kafka kafka) {
-        if (kafka.getMaxAttempts() < 1 || kafka.getBatchSize() < 1 || kafka.getConsumers() < 1) {
-            throw new IllegalStateException("connector.kafka.max-attempts, batch-size and consumers must be at least 1");
-        }
         // A poll is worked on until every record is done with: at worst max-attempts rounds and the waits between them.
         Duration worstPoll = kafka.getRoundTimeout().plus(kafka.getMaxBackoff()).multipliedBy(kafka.getMaxAttempts());
         if (worstPoll.compareTo(maxPollInterval) > 0) {

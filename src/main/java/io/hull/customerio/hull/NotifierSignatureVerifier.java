@@ -9,24 +9,15 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.http.RequestRejectedException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Date;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.stereotype.Component;
 
@@ -73,7 +64,7 @@ public class NotifierSignatureVerifier {
             log.error("hull.notifier.public-key is not set: every smart-notifier request will be refused with 401.");
             this.verifier = null;
         } else {
-            this.verifier = new RSASSAVerifier(loadKey(resources.getResource(hull.getNotifier().getPublicKey())));
+            this.verifier = new RSASSAVerifier(NotifierPublicKey.read(hull.getNotifier().getPublicKey(), resources));
         }
     }
 
@@ -193,18 +184,5 @@ public class NotifierSignatureVerifier {
 
     private static RequestRejectedException unauthorized(String reason) {
         return RequestRejectedException.unauthorized("invalid_signature", reason);
-    }
-
-    private static RSAPublicKey loadKey(Resource resource) {
-        try (InputStream in = resource.getInputStream()) {
-            // PEM "PUBLIC KEY" is base64 of an X.509 SubjectPublicKeyInfo, which the JDK reads as is.
-            String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
-                    .replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-            byte[] der = Base64.getDecoder().decode(pem);
-            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new IllegalStateException("cannot read Hull's public key from hull.notifier.public-key=" + resource.getDescription()
-                    + ": " + e.getMessage(), e);
-        }
     }
 }
