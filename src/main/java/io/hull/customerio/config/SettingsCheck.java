@@ -48,6 +48,10 @@ public class SettingsCheck implements ApplicationContextInitializer<Configurable
 
         oneOf(problems, "connector.transport", connector.getTransport(), "direct", "kafka");
         oneOf(problems, "customerio.api", customerIo.getApi(), "v1", "v2-batch");
+        if (environment.containsProperty("customerio.track-url") && customerIo.configuredTrackUrl() == null) {
+            problems.add(new Problem("customerio.track-url", "is set, but empty",
+                    "remove it to have each site's region asked of Customer.io, or give a URL such as https://track-eu.customer.io"));
+        }
         url(problems, "customerio.track-url", customerIo.configuredTrackUrl(),
                 "leave it unset (each site's region is asked of Customer.io), or give e.g. https://track-eu.customer.io");
         url(problems, "customerio.region-url", customerIo.getRegionUrl(), "leave it at https://track.customer.io");
