@@ -22,7 +22,7 @@ RUN mvn -B -ntp -q package -DskipTests
 
 # Run: a JRE 17, a non-root user; the routes and application.yaml are in the jar. Mount an application.yaml at
 # /app/application.yaml to override settings; edited routes with -v $PWD/routes:/app/routes
-# -e CAMEL_MAIN_ROUTESINCLUDEPATTERN='file:/app/routes/*.yaml' (README, "Routes").
+# -e CAMEL_MAIN_ROUTESINCLUDEPATTERN='file:/app/routes/*.yaml' (docs/configuration.md, "Routes").
 # Nothing is installed into the runtime image: no build tool (Maven and the JDK stay in the build stage) and no
 # HTTP client for the health check either (below).
 FROM eclipse-temurin:17.0.18_8-jre-noble

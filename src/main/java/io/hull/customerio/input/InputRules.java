@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * The rules both doors hold what they are sent to, in one place (README, "What a request must hold"): what
+ * The rules both doors hold what they are sent to, in one place (docs/security.md, "What a request must hold"): what
  * counts as a time, and what text may name something.
  */
 public final class InputRules {

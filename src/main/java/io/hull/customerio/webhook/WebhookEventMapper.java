@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * Customer.io's field names; only {@code subject}, {@code href} and {@code failure_message} get the
  * clearer names {@code email_subject}, {@code link_url} and {@code reason}.
  * <p>
- * What an authenticated webhook must hold to be forwarded (README, "What a webhook must hold"): names
+ * What an authenticated webhook must hold to be forwarded (docs/security.md, "What a request must hold"): names
  * ({@code object_type}, {@code metric}, {@code event_type}) of letters, digits and {@code _}, at most
  * {@value #MAX_NAME_LENGTH} long; a {@code timestamp} of unix seconds from 1970 to 9999 (none: the time it
  * arrived); a user ({@link WebhookIdentity}). One that does not is answered 200 (sent again, it would fail the
@@ -186,7 +186,7 @@ public class WebhookEventMapper {
     }
 
     /**
-     * One {@code data} field as a property, held to the rules of README's "What a request must hold": what names a
+     * One {@code data} field as a property, held to the rules of docs/security.md, "What a request must hold": what names a
      * person ({@code customer_id}, {@code email_address}, {@code recipient}) and any other {@code *_id} given as text
      * follow the identifier rule; other text is cut at {@value #MAX_PROPERTY_LENGTH} characters; a list or object
      * longer than that as JSON is left out. Numbers and booleans go as they are.
