@@ -94,12 +94,17 @@ public class ConnectorStatus {
                     "hull.notifier.public-key is not set, so Hull's signatures cannot be verified",
                     "set it to the PEM file of Hull's public key, e.g. hull.notifier.public-key=file:/etc/connector/hull-notifier.pem"));
         }
+        boolean noHullCredentials = blank(hull.getOrganization()) || blank(hull.getConnectorId()) || blank(hull.getSecret());
         if (blank(customerIo.getWebhook().getSigningKey()) && blank(customerIo.getWebhook().getToken())) {
             doors.add(door("POST /webhook", 401, "customerio.webhook.signing-key, customerio.webhook.token",
                     "Customer.io webhooks are not secured (neither customerio.webhook.signing-key nor customerio.webhook.token is set)",
                     "set customerio.webhook.signing-key to the webhook's signing key in Customer.io, or customerio.webhook.token"));
+        } else if (noHullCredentials) {
+            doors.add(door("POST /webhook", 503, "hull.organization, hull.connector-id, hull.secret",
+                    "the connector has no Hull credentials to write the webhooks' track calls with",
+                    "set hull.organization, hull.connector-id and hull.secret (Customer.io sends the refused webhooks again for up to 7 days)"));
         }
-        if (blank(hull.getOrganization()) || blank(hull.getConnectorId()) || blank(hull.getSecret())) {
+        if (noHullCredentials) {
             doors.add(door("POST /batch", 401, "hull.organization, hull.connector-id, hull.secret",
                     "the connector has no Hull credentials to check a batch's organization, ship and secret against",
                     "set hull.organization, hull.connector-id and hull.secret"));

@@ -126,8 +126,14 @@ class StatusEndpointTest extends ConnectorTestSupport {
         assertThat(status.path("messages").toString()).contains("Every POST /batch is refused 400")
                 .contains("set hull.batch.allowed-hosts");
 
+        customerIo.getWebhook().setToken("t0ken");
         hull.setSecret(null);
         JsonNode withoutHull = status();
+        assertThat(withoutHull.path("refusing")).hasSize(2);
+        assertThat(withoutHull.path("refusing").get(0).path("door").asText()).isEqualTo("POST /webhook");
+        assertThat(withoutHull.path("refusing").get(0).path("status").asInt()).isEqualTo(503);
+        assertThat(withoutHull.path("refusing").get(0).path("setting").asText()).contains("hull.secret");
+        assertThat(withoutHull.path("refusing").get(1).path("door").asText()).isEqualTo("POST /batch");
         assertThat(withoutHull.path("refusing").get(1).path("status").asInt()).isEqualTo(401);
         assertThat(withoutHull.path("refusing").get(1).path("setting").asText()).contains("hull.secret");
     }
