@@ -105,7 +105,8 @@ public class SettingsCheck implements ApplicationContextInitializer<Configurable
         } catch (URISyntaxException e) {
             // said below
         }
-        problems.add(new Problem(setting, "'" + value + "' is not an http(s) URL with a host (and no user or query)", fix));
+        // the value is not repeated: a URL with a user may carry its password
+        problems.add(new Problem(setting, "is not an http(s) URL with a host (and no user or query)", fix));
     }
 
     private static void atLeast(List<Problem> problems, String setting, int value, int least) {

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.errors.NetworkErrors;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -51,14 +52,16 @@ public class CustomerIoRegions {
 
     private final ObjectMapper json;
     private final CustomerIoProperties properties;
+    private final MeterRegistry meters;
     private final Cache<String, Region> regions = Caffeine.newBuilder().maximumSize(MAX_SITES).build();
     /** A site no longer called drops out of /status an hour after its last failed lookup. */
     private final Cache<String, Failure> failures = Caffeine.newBuilder().maximumSize(MAX_SITES)
             .expireAfterWrite(FAILURE_SHOWN).build();
 
-    public CustomerIoRegions(ObjectMapper json, CustomerIoProperties properties) {
+    public CustomerIoRegions(ObjectMapper json, CustomerIoProperties properties, MeterRegistry meters) {
         this.json = json;
         this.properties = properties;
+        this.meters = meters;
     }
 
     /** {@code customerio.track-url}, or {@code null} when every site's is asked of Customer.io. */
@@ -78,11 +81,11 @@ public class CustomerIoRegions {
         }
     }
 
-    /** Step {@code site-track-url-looked-up}: the Track URL just learnt; the lookup threw if there is none. */
+    /** Step {@code site-track-url-looked-up}: the Track URL just learnt (gone again, at 10,000 sites: asked again, later). */
     public void lookedUpTrackUrl(@ExchangeProperty(CustomerIoCalls.CALL_PROPERTY) CustomerIoCall call, @Headers Map<String, Object> headers) {
         String url = trackUrlOf(call.siteId());
         if (url == null) {
-            throw new IllegalStateException("route customerio-region-lookup returned without the region of site " + call.siteId());
+            throw new RegionUnknownException("the region of site " + call.siteId() + " was forgotten as soon as learnt; asked again");
         }
         headers.put(Exchange.HTTP_URI, url);
     }
@@ -97,14 +100,24 @@ public class CustomerIoRegions {
      * {@code customerio.track-url} when it is set (then it only checks the credentials, for /status), else at
      * {@code customerio.region-url}.
      */
-    public void request(@ExchangeProperty(SITE_PROPERTY) CustomerIoCredentials site, @Headers Map<String, Object> headers) {
+    public void request(@ExchangeProperty(SITE_PROPERTY) CustomerIoCredentials site,
+                        @ExchangeProperty(CustomerIoCalls.DEADLINE_PROPERTY) Deadline deadline, @Headers Map<String, Object> headers) {
         headers.put(Exchange.HTTP_METHOD, HttpMethods.GET);
         String configured = configuredTrackUrl();
         headers.put(Exchange.HTTP_URI, configured != null ? configured : withoutTrailingSlash(properties.getRegionUrl()));
         headers.put(Exchange.HTTP_PATH, REGION_PATH);
         headers.put("Authorization", site.authorization());
         headers.put("Accept", "application/json");
-        headers.put(AttemptCutOff.HEADER, properties.getRequestTimeout().toMillis());
+        // within what is left of the call's deadline (none for /status): the lookup is part of the call's attempt
+        long timeout = properties.getRequestTimeout().toMillis();
+        if (deadline != null) {
+            if (deadline.remaining().compareTo(CustomerIoCalls.MIN_ATTEMPT_TIME) < 0) {
+                throw new RegionUnknownException("the region of site " + site.siteId() + " not asked: no time left before the "
+                        + "notification must be answered");
+            }
+            timeout = Math.min(timeout, deadline.remaining().toMillis());
+        }
+        headers.put(AttemptCutOff.HEADER, timeout);
     }
 
     /**
@@ -115,9 +128,11 @@ public class CustomerIoRegions {
     public void learn(@ExchangeProperty(SITE_PROPERTY) CustomerIoCredentials site,
                       @Header(Exchange.HTTP_RESPONSE_CODE) int status, @org.apache.camel.Body String body) {
         String siteId = site.siteId();
+        meters.counter("customerio.calls", "method", "GET", "endpoint", REGION_PATH, "status", (status / 100) + "xx").increment();
         if (status == 401 || status == 403) {
             String reason = "Customer.io refused the credentials of site " + siteId + " (HTTP " + status
                     + " to GET " + REGION_PATH + "): check its site_id and api_key";
+            regions.invalidate(siteId);
             failed(siteId, reason);
             throw new CustomerIoRejectedException(status, reason);
         }
@@ -144,6 +159,7 @@ public class CustomerIoRegions {
 
     /** Step {@code region-unreachable}: the lookup's network failure, as a region not known (tried again). */
     public void unreachable(@ExchangeProperty(SITE_PROPERTY) CustomerIoCredentials site, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+        meters.counter("customerio.calls", "method", "GET", "endpoint", REGION_PATH, "status", "unreachable").increment();
         String cause = e instanceof IOException io ? NetworkErrors.describe(io) : e.getClass().getSimpleName();
         throw failed(site.siteId(), new RegionUnknownException("Customer.io cannot be reached with GET " + REGION_PATH
                 + " for site " + site.siteId() + " (" + cause + ")" + waiting()));
@@ -151,7 +167,8 @@ public class CustomerIoRegions {
 
     /** What the failure means for the site's calls: none when customerio.track-url says where they go. */
     private String waiting() {
-        return configuredTrackUrl() != null ? "" : "; its calls are retried until Customer.io names the site's region";
+        return configuredTrackUrl() != null ? "" : "; its calls are retried (customerio.retry.*), then handed back to Hull, "
+                + "never sent to a guessed region";
     }
 
     private Region region(String body) {
@@ -162,7 +179,10 @@ public class CustomerIoRegions {
                 return null;
             }
             URI uri = new URI(url);
-            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+            // https, as the Basic auth it carries needs; http only when region-url itself is (a local stand-in)
+            boolean plainAllowed = properties.getRegionUrl() != null && properties.getRegionUrl().startsWith("http:");
+            boolean scheme = "https".equals(uri.getScheme()) || plainAllowed && "http".equals(uri.getScheme());
+            if (!scheme || uri.getHost() == null || uri.getUserInfo() != null || uri.getQuery() != null || url.contains("{{")) {
                 return null;
             }
             String dataCenter = answer.path("data_center").isTextual() ? answer.path("data_center").textValue() : "unknown";
@@ -177,8 +197,8 @@ public class CustomerIoRegions {
         return e;
     }
 
+    /** A failed lookup is recorded for /status; a region already known stays (only refused credentials forget it). */
     private void failed(String siteId, String reason) {
-        regions.invalidate(siteId);
         failures.put(siteId, new Failure(reason, Instant.now()));
         LOG.warn(reason);
     }
@@ -206,10 +226,12 @@ public class CustomerIoRegions {
             if (region != null) {
                 entry.put("region", region.dataCenter());
                 entry.put("track_url", region.trackUrl());
-            } else if (failure != null) {
+            }
+            if (failure != null) {
                 entry.put("error", failure.reason());
                 entry.put("since", failure.at().toString());
-            } else {
+            }
+            if (region == null && failure == null) {
                 continue;
             }
             report.add(entry);

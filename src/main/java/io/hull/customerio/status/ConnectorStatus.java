@@ -21,6 +21,10 @@ import org.springframework.stereotype.Component;
 public class ConnectorStatus {
 
     private static final String NOTIFIER_DOOR = "POST /smart-notifier";
+    /** Other sites whose region lookup failed named in messages; the rest are counted. */
+    private static final int SITES_NAMED = 5;
+    /** Sites listed under regions, in site id order. */
+    private static final int SITES_LISTED = 100;
 
     private final CustomerIoProperties customerIo;
     private final ConnectorProperties connector;
@@ -54,10 +58,24 @@ public class ConnectorStatus {
             errors.add("Customer.io credentials are missing: set customerio.site-id and customerio.api-key.");
         }
         List<Map<String, Object>> sites = regions.report();
+        // the configured site's failure is the connector's error; another site's (from a notification's settings)
+        // is that site's problem: a warning, a few named, the rest counted
+        int othersFailing = 0;
         for (Map<String, Object> site : sites) {
-            if (site.containsKey("error")) {
-                errors.add(site.get("error") + ".");
+            if (!site.containsKey("error")) {
+                continue;
             }
+            if (credentials != null && credentials.siteId().equals(site.get("site_id"))) {
+                errors.add(site.get("error") + ".");
+            } else if (++othersFailing <= SITES_NAMED) {
+                warnings.add(site.get("error") + ".");
+            }
+        }
+        if (othersFailing > SITES_NAMED) {
+            warnings.add((othersFailing - SITES_NAMED) + " more sites' regions could not be asked in the last hour (see regions).");
+        }
+        if (sites.size() > SITES_LISTED) {
+            sites = sites.subList(0, SITES_LISTED);
         }
         if (connector.getSettings().getSynchronizedSegments().isEmpty()) {
             warnings.add("No segment is whitelisted (connector.settings.synchronized_segments is empty): "

@@ -7,6 +7,7 @@ import io.hull.customerio.hull.FirehoseEntry;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.HullUnavailableException;
 import java.util.List;
+import io.hull.customerio.http.RequestRejectedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,18 @@ public class HullTrackTickets {
         this.firehose = firehose;
         this.hull = new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret());
         this.settings = customerIo.getWebhook();
+    }
+
+    /** Step require-hull-credentials: 503 {@code hull_not_configured} without them (route customerio-webhooks). */
+    public void requireCredentials() {
+        if (blank(hull.organization()) || blank(hull.connectorId()) || blank(hull.secret())) {
+            throw new RequestRejectedException(503, "hull_not_configured", "the connector has no Hull credentials "
+                    + "(hull.organization, hull.connector-id, hull.secret) to write webhooks to Hull; send it again later");
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     /** Step hull-track-ticket: the call, and the time it stops waiting ({@code customerio.webhook.answer-timeout}). */

@@ -158,6 +158,34 @@ class RegionLookupTest extends ConnectorTestSupport {
         assertThat(REGION.findAll(getRequestedFor(urlEqualTo("/api/v1/accounts/region")))).hasSize(1);
     }
 
+    @Test
+    void aKnownRegionOutlivesAFailedCheck() {
+        customerIo.setSiteId(site);
+        customerIo.setApiKey("key-" + site);
+        answerRegion(site, 200, "{\"url\":\"" + EU.baseUrl() + "\",\"data_center\":\"eu\"}");
+        assertThat(status().path("status").asText()).isNotEqualTo("error");
+
+        // the region endpoint fails: /status says so, and the site's calls still go to its region
+        answerRegion(site, 500, "{}");
+        JsonNode failing = status();
+        assertThat(failing.path("status").asText()).isEqualTo("error");
+        assertThat(failing.path("messages").toString()).contains("HTTP 500").contains(site);
+        assertThat(failing.path("regions").toString()).contains("\"region\":\"eu\"").contains("\"error\"");
+        assertThat(postNotification(notificationFor(site)).statusCode()).isEqualTo(200);
+        assertThat(EU.findAll(putRequestedFor(urlEqualTo("/api/v1/customers/sven%40hull.io")))).hasSize(1);
+    }
+
+    @Test
+    void anAnswerNamingAPlainHttpOrOddUrlIsNotFollowed() {
+        // region-url is the plain-http stand-in here, so http is taken from it; a user or a query never is
+        answerRegion(site, 200, "{\"url\":\"http://user:pw@" + EU.baseUrl().substring("http://".length()) + "\",\"data_center\":\"eu\"}");
+
+        assertThat(postNotification(notificationFor(site)).statusCode()).isEqualTo(503);
+        assertThat(EU.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+        assertThat(status().path("messages").toString()).contains("named no usable Track URL for site " + site)
+                .doesNotContain("pw@");
+    }
+
     private void answerRegion(String siteId, int status, String body) {
         REGION.stubFor(get(urlEqualTo("/api/v1/accounts/region")).withHeader("Authorization", equalTo(basic(siteId)))
                 .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));

@@ -71,14 +71,14 @@ class StartupErrorsTest {
                 .contains("customerio.retry.max-elapsed: 'fifteen seconds' is not a duration; write it like 500ms, 15s")
                 .contains("customerio.webhook.max-body-size: '1 megabyte' is not a size")
                 .contains("customerio.rate-limit: 0 is less than 1")
-                .contains("customerio.track-url: 'track-eu.customer.io' is not an http(s) URL");
+                .contains("customerio.track-url: is not an http(s) URL");
         assertNoTraceNorSecret(exit);
     }
 
     @Test
     void withoutAPublicKeyItStartsAndStatusSaysEveryNotificationIsRefused() throws Exception {
         try (SeparateConnector connector = SeparateConnector.start("startup-no-public-key", List.of("-Xmx256m"),
-                List.of("--hull.notifier.public-key="))) {
+                List.of("--hull.notifier.public-key=", "--customerio.webhook.token=startup-token"))) {
             HttpClient http = HttpClient.newHttpClient();
             String status = http.send(HttpRequest.newBuilder(URI.create(connector.baseUrl() + "/status")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -92,6 +92,15 @@ class StartupErrorsTest {
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(connector.lines()).anyMatch(line -> line.contains("\"message\":\"incoming.request.refused\"")
                     && line.contains("\"door\":\"smart-notifier\"") && line.contains("hull.notifier.public-key"));
+
+            // no Hull credentials: every authenticated webhook is 503, so Customer.io sends it again once they are set
+            assertThat(status).contains("{\"door\":\"POST /webhook\",\"status\":503");
+            HttpResponse<String> webhook = http.send(HttpRequest.newBuilder(URI.create(connector.baseUrl() + "/webhook?token=startup-token"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"event_id\":\"01STARTUP\",\"object_type\":\"email\",\"metric\":\"sent\",\"data\":{\"customer_id\":\"c1\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(webhook.statusCode()).isEqualTo(503);
+            assertThat(webhook.body()).contains("hull_not_configured");
         }
     }
 
