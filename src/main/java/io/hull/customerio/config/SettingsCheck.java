@@ -136,7 +136,8 @@ public class SettingsCheck implements ApplicationContextInitializer<Configurable
             String setting = name.toString();
             Object value = context.getConfigurationProperty() == null ? null : context.getConfigurationProperty().getValue();
             String shown = value == null || secret(setting) ? "its value" : "'" + value + "'";
-            problems.add(new Problem(setting, shown + " is not " + expected(type), example(type)));
+            Expected expected = Expected.of(type);
+            problems.add(new Problem(setting, shown + " is not " + expected.what(), expected.example()));
             return null;
         }
 
@@ -145,36 +146,23 @@ public class SettingsCheck implements ApplicationContextInitializer<Configurable
             return lower.contains("key") || lower.contains("secret") || lower.contains("token") || lower.contains("password");
         }
 
-        private static String expected(Class<?> type) {
-            if (type == Duration.class) {
-                return "a duration";
+        /** What a value of this type must be, and how to write one. */
+        private record Expected(String what, String example) {
+            static Expected of(Class<?> type) {
+                if (type == Duration.class) {
+                    return new Expected("a duration", "write it like 500ms, 15s, 2m or PT15S");
+                }
+                if (type == DataSize.class) {
+                    return new Expected("a size", "write it like 64KB, 500KB or 32MB");
+                }
+                if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+                    return new Expected("a whole number", "write digits only, e.g. 100");
+                }
+                if (type == boolean.class || type == Boolean.class) {
+                    return new Expected("true or false", "write true or false");
+                }
+                return new Expected("a " + type.getSimpleName(), "see docs/configuration.md");
             }
-            if (type == DataSize.class) {
-                return "a size";
-            }
-            if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-                return "a whole number";
-            }
-            if (type == boolean.class || type == Boolean.class) {
-                return "true or false";
-            }
-            return "a " + type.getSimpleName();
-        }
-
-        private static String example(Class<?> type) {
-            if (type == Duration.class) {
-                return "write it like 500ms, 15s, 2m or PT15S";
-            }
-            if (type == DataSize.class) {
-                return "write it like 64KB, 500KB or 32MB";
-            }
-            if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-                return "write digits only, e.g. 100";
-            }
-            if (type == boolean.class || type == Boolean.class) {
-                return "write true or false";
-            }
-            return "see docs/configuration.md";
         }
     }
 }

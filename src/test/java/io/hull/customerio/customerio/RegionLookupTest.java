@@ -9,7 +9,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,8 +35,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class RegionLookupTest extends ConnectorTestSupport {
 
-    private static final WireMockServer REGION = started();
-    private static final WireMockServer EU = started();
+    private static final WireMockServer REGION = start();
+    private static final WireMockServer EU = start();
 
     @Autowired
     CustomerIoProperties customerIo;
@@ -45,12 +44,6 @@ class RegionLookupTest extends ConnectorTestSupport {
     private String trackUrl;
     private String regionUrl;
     private String site;
-
-    private static WireMockServer started() {
-        WireMockServer server = new WireMockServer(options().dynamicPort());
-        server.start();
-        return server;
-    }
 
     @AfterAll
     static void stop() {

@@ -37,6 +37,10 @@ class KafkaBrokerGoneTest extends ConnectorTestSupport {
         registry.add("connector.kafka.webhook-topic", () -> "gone-webhooks");
         registry.add("connector.kafka.group-id", () -> "gone-test");
         registry.add("customerio.webhook.token", () -> "cio-token-for-tests");
+        // a webhook is taken only with Hull credentials to write it with (otherwise 503 hull_not_configured)
+        registry.add("hull.organization", () -> "gone.hullapp.io");
+        registry.add("hull.connector-id", () -> "gone-connector");
+        registry.add("hull.secret", () -> "gone-secret");
     }
 
     @Test

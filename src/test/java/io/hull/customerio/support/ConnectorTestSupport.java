@@ -52,7 +52,8 @@ public abstract class ConnectorTestSupport {
     @LocalServerPort
     protected int port;
 
-    private static WireMockServer start() {
+    /** A WireMock stand-in on a free port, started. */
+    protected static WireMockServer start() {
         WireMockServer server = new WireMockServer(options().dynamicPort());
         server.start();
         return server;
