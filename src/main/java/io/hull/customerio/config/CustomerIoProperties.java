@@ -13,6 +13,8 @@ public class CustomerIoProperties {
 
     /** Unset: each site's Track URL is the one Customer.io names for its region, asked at {@link #regionUrl}. */
     private String trackUrl;
+    /** {@link #trackUrl} as the calls use it, worked out once when it is set: every Customer.io attempt reads it. */
+    private String configuredTrackUrl;
     private String regionUrl = "https://track.customer.io";
     private String siteId;
     private String apiKey;
@@ -27,12 +29,25 @@ public class CustomerIoProperties {
     private final Retry retry = new Retry();
 
     public String getTrackUrl() { return trackUrl; }
-    public void setTrackUrl(String trackUrl) { this.trackUrl = trackUrl; }
-    /** {@code track-url} when set (blank counts as unset), else {@code null}. */
-    public String configuredTrackUrl() { return trackUrl == null || trackUrl.isBlank() ? null : trackUrl.trim(); }
+    public void setTrackUrl(String trackUrl) {
+        this.trackUrl = trackUrl;
+        this.configuredTrackUrl = trackUrl == null || trackUrl.isBlank() ? null : baseUrl(trackUrl);
+    }
+    /** {@code track-url} when set (blank counts as unset), trimmed and without a trailing {@code /}, else {@code null}. */
+    public String configuredTrackUrl() { return configuredTrackUrl; }
     /** Where {@code GET /api/v1/accounts/region} is asked: Customer.io answers it there for workspaces of every region. */
     public String getRegionUrl() { return regionUrl; }
-    public void setRegionUrl(String regionUrl) { this.regionUrl = regionUrl; }
+    public void setRegionUrl(String regionUrl) { this.regionUrl = regionUrl == null ? null : baseUrl(regionUrl); }
+
+    /** A base URL the calls' paths are appended to: trimmed, without trailing {@code /}. */
+    public static String baseUrl(String url) {
+        String base = url.trim();
+        int end = base.length();
+        while (end > 0 && base.charAt(end - 1) == '/') {
+            end--;
+        }
+        return base.substring(0, end);
+    }
     public String getSiteId() { return siteId; }
     public void setSiteId(String siteId) { this.siteId = siteId; }
     public String getApiKey() { return apiKey; }

@@ -105,11 +105,17 @@ public class CustomerIoCalls {
      */
     public void attemptTimeout(@ExchangeProperty(CALL_PROPERTY) CustomerIoCall call,
                                @ExchangeProperty(DEADLINE_PROPERTY) Deadline deadline, @Headers Map<String, Object> headers) {
-        Duration left = required(deadline).remaining();
-        if (left.compareTo(MIN_ATTEMPT_TIME) < 0) {
+        long millis = attemptMillis(required(deadline));
+        if (millis < 0) {
             throw new CustomerIoUnavailableException(call.name() + " not sent: no time left before the notification must be answered");
         }
-        headers.put(AttemptCutOff.HEADER, Math.min(left.toMillis(), properties.getRequestTimeout().toMillis()));
+        headers.put(AttemptCutOff.HEADER, millis);
+    }
+
+    /** What one request may take: what is left before the deadline, at most customerio.request-timeout; -1 when too little is left. */
+    long attemptMillis(Deadline deadline) {
+        Duration left = deadline.remaining();
+        return left.compareTo(MIN_ATTEMPT_TIME) < 0 ? -1 : Math.min(left.toMillis(), properties.getRequestTimeout().toMillis());
     }
 
     /**
@@ -145,7 +151,12 @@ public class CustomerIoCalls {
 
     /** {@code customerio_calls_total{method="PUT",endpoint="/api/v1/customers/{id}",status="2xx"}}: every attempt, retries included. */
     void countCall(CustomerIoCall call, String status) {
-        meters.counter("customerio.calls", "method", call.method(), "endpoint", call.endpoint(), "status", status).increment();
+        count(call.method(), call.endpoint(), status);
+    }
+
+    /** The same count for a request that is no CustomerIoCall (the region lookup). */
+    void count(String method, String endpoint, String status) {
+        meters.counter("customerio.calls", "method", method, "endpoint", endpoint, "status", status).increment();
     }
 
     /** {@code Retry-After} as delay-seconds or an HTTP date; unreadable → empty. */

@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.errors.NetworkErrors;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -52,21 +51,20 @@ public class CustomerIoRegions {
 
     private final ObjectMapper json;
     private final CustomerIoProperties properties;
-    private final MeterRegistry meters;
+    private final CustomerIoCalls calls;
     private final Cache<String, Region> regions = Caffeine.newBuilder().maximumSize(MAX_SITES).build();
     /** A site no longer called drops out of /status an hour after its last failed lookup. */
     private final Cache<String, Failure> failures = Caffeine.newBuilder().maximumSize(MAX_SITES)
             .expireAfterWrite(FAILURE_SHOWN).build();
 
-    public CustomerIoRegions(ObjectMapper json, CustomerIoProperties properties, MeterRegistry meters) {
+    public CustomerIoRegions(ObjectMapper json, CustomerIoProperties properties, CustomerIoCalls calls) {
         this.json = json;
         this.properties = properties;
-        this.meters = meters;
+        this.calls = calls;
     }
 
-    /** {@code customerio.track-url}, or {@code null} when every site's is asked of Customer.io. */
-    public String configuredTrackUrl() {
-        return withoutTrailingSlash(properties.configuredTrackUrl());
+    private String configuredTrackUrl() {
+        return properties.configuredTrackUrl();
     }
 
     /**
@@ -104,18 +102,15 @@ public class CustomerIoRegions {
                         @ExchangeProperty(CustomerIoCalls.DEADLINE_PROPERTY) Deadline deadline, @Headers Map<String, Object> headers) {
         headers.put(Exchange.HTTP_METHOD, HttpMethods.GET);
         String configured = configuredTrackUrl();
-        headers.put(Exchange.HTTP_URI, configured != null ? configured : withoutTrailingSlash(properties.getRegionUrl()));
+        headers.put(Exchange.HTTP_URI, configured != null ? configured : properties.getRegionUrl());
         headers.put(Exchange.HTTP_PATH, REGION_PATH);
         headers.put("Authorization", site.authorization());
         headers.put("Accept", "application/json");
         // within what is left of the call's deadline (none for /status): the lookup is part of the call's attempt
-        long timeout = properties.getRequestTimeout().toMillis();
-        if (deadline != null) {
-            if (deadline.remaining().compareTo(CustomerIoCalls.MIN_ATTEMPT_TIME) < 0) {
-                throw new RegionUnknownException("the region of site " + site.siteId() + " not asked: no time left before the "
-                        + "notification must be answered");
-            }
-            timeout = Math.min(timeout, deadline.remaining().toMillis());
+        long timeout = deadline == null ? properties.getRequestTimeout().toMillis() : calls.attemptMillis(deadline);
+        if (timeout < 0) {
+            throw new RegionUnknownException("the region of site " + site.siteId() + " not asked: no time left before the "
+                    + "notification must be answered");
         }
         headers.put(AttemptCutOff.HEADER, timeout);
     }
@@ -128,7 +123,7 @@ public class CustomerIoRegions {
     public void learn(@ExchangeProperty(SITE_PROPERTY) CustomerIoCredentials site,
                       @Header(Exchange.HTTP_RESPONSE_CODE) int status, @org.apache.camel.Body String body) {
         String siteId = site.siteId();
-        meters.counter("customerio.calls", "method", "GET", "endpoint", REGION_PATH, "status", (status / 100) + "xx").increment();
+        calls.count("GET", REGION_PATH, (status / 100) + "xx");
         if (status == 401 || status == 403) {
             String reason = "Customer.io refused the credentials of site " + siteId + " (HTTP " + status
                     + " to GET " + REGION_PATH + "): check its site_id and api_key";
@@ -159,7 +154,7 @@ public class CustomerIoRegions {
 
     /** Step {@code region-unreachable}: the lookup's network failure, as a region not known (tried again). */
     public void unreachable(@ExchangeProperty(SITE_PROPERTY) CustomerIoCredentials site, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
-        meters.counter("customerio.calls", "method", "GET", "endpoint", REGION_PATH, "status", "unreachable").increment();
+        calls.count("GET", REGION_PATH, "unreachable");
         String cause = e instanceof IOException io ? NetworkErrors.describe(io) : e.getClass().getSimpleName();
         throw failed(site.siteId(), new RegionUnknownException("Customer.io cannot be reached with GET " + REGION_PATH
                 + " for site " + site.siteId() + " (" + cause + ")" + waiting()));
@@ -186,7 +181,7 @@ public class CustomerIoRegions {
                 return null;
             }
             String dataCenter = answer.path("data_center").isTextual() ? answer.path("data_center").textValue() : "unknown";
-            return new Region(dataCenter, withoutTrailingSlash(url));
+            return new Region(dataCenter, CustomerIoProperties.baseUrl(url));
         } catch (IOException | URISyntaxException e) {
             return null;
         }
@@ -237,10 +232,6 @@ public class CustomerIoRegions {
             report.add(entry);
         }
         return report;
-    }
-
-    private static String withoutTrailingSlash(String url) {
-        return url == null ? null : url.replaceAll("/+$", "");
     }
 
     /** The site's Track URL is not known yet: its calls are tried again, never sent to a guessed region. */

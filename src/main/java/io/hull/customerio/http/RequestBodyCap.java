@@ -19,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -51,8 +49,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The capped stream is for blocking reads, which is how Camel reads; asynchronous reading is refused.
  */
 public class RequestBodyCap extends OncePerRequestFilter {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RequestBodyCap.class);
 
     /**
      * What one path takes: at most {@code maxBytes}, only from a request whose headers pass {@code headersAccepted}

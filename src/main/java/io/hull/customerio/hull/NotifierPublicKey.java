@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ResourceUtils;
 
 /**
  * Hull's RSA public key, from {@code hull.notifier.public-key}: a PEM {@code PUBLIC KEY} (or a {@code CERTIFICATE}
@@ -29,7 +30,6 @@ public final class NotifierPublicKey {
     public static final String SETTING = "hull.notifier.public-key";
     private static final String FIX = "give the PEM file of Hull's public key (-----BEGIN PUBLIC KEY-----), "
             + "e.g. hull.notifier.public-key=file:/etc/connector/hull-notifier.pem";
-    private static final Pattern PREFIXED = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
 
     private NotifierPublicKey() {
@@ -38,7 +38,7 @@ public final class NotifierPublicKey {
     /** {@code file:} in front of a plain path: a web application would otherwise look for it in its servlet context. */
     public static String location(String setting) {
         String trimmed = setting.trim();
-        return PREFIXED.matcher(trimmed).matches() ? trimmed : "file:" + trimmed;
+        return ResourceUtils.isUrl(trimmed) ? trimmed : "file:" + trimmed;
     }
 
     public static RSAPublicKey read(String setting, ResourceLoader resources) {

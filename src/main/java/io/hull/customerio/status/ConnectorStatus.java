@@ -5,6 +5,7 @@ import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.customerio.CustomerIoCredentials;
 import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.customerio.CustomerIoRegions;
+import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.NotifierSignatureVerifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ public class ConnectorStatus {
         status.put("status", !errors.isEmpty() ? "error" : !warnings.isEmpty() ? "warning" : "ok");
         status.put("messages", messages);
         status.put("refusing", refusing);
-        String trackUrl = regions.configuredTrackUrl();
+        String trackUrl = customerIo.configuredTrackUrl();
         if (trackUrl != null) {
             status.put("track_url", trackUrl);
         } else {
@@ -112,7 +113,7 @@ public class ConnectorStatus {
                     "hull.notifier.public-key is not set, so Hull's signatures cannot be verified",
                     "set it to the PEM file of Hull's public key, e.g. hull.notifier.public-key=file:/etc/connector/hull-notifier.pem"));
         }
-        boolean noHullCredentials = blank(hull.getOrganization()) || blank(hull.getConnectorId()) || blank(hull.getSecret());
+        boolean noHullCredentials = !new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret()).complete();
         if (blank(customerIo.getWebhook().getSigningKey()) && blank(customerIo.getWebhook().getToken())) {
             doors.add(door("POST /webhook", 401, "customerio.webhook.signing-key, customerio.webhook.token",
                     "Customer.io webhooks are not secured (neither customerio.webhook.signing-key nor customerio.webhook.token is set)",

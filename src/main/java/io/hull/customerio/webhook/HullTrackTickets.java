@@ -44,14 +44,10 @@ public class HullTrackTickets {
 
     /** Step require-hull-credentials: 503 {@code hull_not_configured} without them (route customerio-webhooks). */
     public void requireCredentials() {
-        if (blank(hull.organization()) || blank(hull.connectorId()) || blank(hull.secret())) {
+        if (!hull.complete()) {
             throw new RequestRejectedException(503, "hull_not_configured", "the connector has no Hull credentials "
                     + "(hull.organization, hull.connector-id, hull.secret) to write webhooks to Hull; send it again later");
         }
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 
     /** Step hull-track-ticket: the call, and the time it stops waiting ({@code customerio.webhook.answer-timeout}). */
