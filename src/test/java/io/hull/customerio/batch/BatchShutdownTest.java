@@ -16,11 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jwt.SignedJWT;
+import io.hull.customerio.support.Backfills;
 import io.hull.customerio.support.SeparateConnector;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,26 +74,17 @@ class BatchShutdownTest {
                 aborted.set(true);
             }
         })) {
-            SeparateConnector connector = SeparateConnector.start("batch-shutdown-test", List.of("-Xmx256m"), List.of(
-                    "--customerio.track-url=" + customerIo.baseUrl(),
-                    "--customerio.site-id=shutdown-site",
-                    "--customerio.api-key=shutdown-key",
-                    "--hull.organization=shutdown.hullapp.io",
-                    "--hull.connector-id=shutdown-connector",
-                    "--hull.secret=" + SECRET,
-                    "--hull.firehose-url=" + hull.baseUrl(),
-                    "--hull.api-url=" + hull.baseUrl(),
-                    "--hull.batch.allowed-hosts=localhost",
-                    "--hull.batch.chunk-size=10",
-                    "--hull.batch.read-timeout=60s",
-                    "--connector.settings.synchronized-segments=seg-sync",
-                    "--connector.settings.user-id-mapping=email"));
+            SeparateConnector connector = SeparateConnector.named("batch-shutdown-test").customerIo(customerIo).hull(hull)
+                    .set("customerio.site-id", "shutdown-site").set("customerio.api-key", "shutdown-key")
+                    .hullCredentials("shutdown.hullapp.io", "shutdown-connector", SECRET)
+                    .set("hull.batch.allowed-hosts", "localhost")
+                    .set("hull.batch.chunk-size", "10")
+                    .set("hull.batch.read-timeout", "60s")
+                    .set("connector.settings.synchronized-segments", "seg-sync")
+                    .set("connector.settings.user-id-mapping", "email").start();
             try {
-                HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                                connector.baseUrl() + "/batch?organization=shutdown.hullapp.io&ship=shutdown-connector&secret=" + SECRET))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + extract.url()
-                                + "\",\"format\":\"json\",\"object_type\":\"user_report\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(Backfills.request(connector.baseUrl(),
+                        "shutdown.hullapp.io", "shutdown-connector", SECRET, extract.url()), HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).isEqualTo(202);
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> customerIo.findAll(putRequestedFor(urlPathMatching("/api/v1/customers/.*"))).size() >= 20);

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.support.BasicAuth;
 import io.hull.customerio.support.ConnectorTestSupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -185,7 +186,7 @@ class RegionLookupTest extends ConnectorTestSupport {
     }
 
     private static String basic(String siteId) {
-        return "Basic " + Base64.getEncoder().encodeToString((siteId + ":key-" + siteId).getBytes(StandardCharsets.UTF_8));
+        return BasicAuth.ofSite(siteId);
     }
 
     private static ObjectNode notificationFor(String siteId) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hull.customerio.support.Concurrently;
 import io.hull.customerio.support.RawHttp;
 import io.hull.customerio.support.SeparateConnector;
 import io.hull.customerio.support.TestNotifications;
@@ -11,9 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Collections;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,10 +32,10 @@ class LargeBodiesMemoryTest {
 
     @BeforeAll
     static void start() {
-        connector = SeparateConnector.start("large-bodies-memory-test",
-                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
-                List.of("--hull.notifier.verify-signature=false", "--customerio.webhook.token=large-bodies-token",
-                        "--customerio.site-id=", "--customerio.api-key="));
+        connector = SeparateConnector.named("large-bodies-memory-test")
+                .jvm("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")
+                .set("hull.notifier.verify-signature", "false").set("customerio.webhook.token", "large-bodies-token")
+                .set("customerio.site-id", "").set("customerio.api-key", "").start();
     }
 
     @AfterAll
@@ -75,23 +75,15 @@ class LargeBodiesMemoryTest {
         assertStillUp();
     }
 
-    private static List<Integer> sendAtOnce(String target, String contentType, byte[] body) throws Exception {
-        ExecutorService senders = Executors.newFixedThreadPool(PARALLEL);
-        try {
-            List<Future<RawHttp.Response>> answers = new ArrayList<>();
-            for (int i = 0; i < PARALLEL; i++) {
-                answers.add(senders.submit(() -> RawHttp.send(connector.port(), "POST", target, Map.of("Content-Type", contentType), body)));
-            }
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<RawHttp.Response> answer : answers) {
-                RawHttp.Response response = answer.get();
-                assertThat(response.header("Content-Type")).startsWith("application/json");
-                statuses.add(response.status());
-            }
-            return statuses;
-        } finally {
-            senders.shutdownNow();
+    private static List<Integer> sendAtOnce(String target, String contentType, byte[] body) {
+        List<Callable<RawHttp.Response>> senders = Collections.nCopies(PARALLEL,
+                () -> RawHttp.send(connector.port(), "POST", target, Map.of("Content-Type", contentType), body));
+        List<Integer> statuses = new ArrayList<>();
+        for (RawHttp.Response response : Concurrently.all(senders)) {
+            assertThat(response.header("Content-Type")).startsWith("application/json");
+            statuses.add(response.status());
         }
+        return statuses;
     }
 
     /** 30 MB of a JSON object holding spaces: as large as a body gets, as cheap as one gets to send. */

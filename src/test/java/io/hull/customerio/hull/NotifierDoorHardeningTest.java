@@ -12,6 +12,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.hull.customerio.support.JsonErrors;
 import io.hull.customerio.support.ConnectorTestSupport;
 import io.hull.customerio.support.RawHttp;
 import java.net.http.HttpResponse;
@@ -111,9 +112,7 @@ class NotifierDoorHardeningTest extends ConnectorTestSupport {
     @ValueSource(strings = {"/smart-notifier;x=1", "/smart%2Dnotifier", "//smart-notifier", "/./smart-notifier"})
     void aPathThatIsNotPlainIs400InvalidPath(String path) throws Exception {
         ObjectNode notification = notificationWithSecrets();
-        RawHttp.Response answer = RawHttp.send(port, "POST", path, Map.of("Content-Type", "application/json",
-                        "X-Hull-Smart-Notifier-Signature", NOTIFIER.sign(notification.path("notification_id").asText()),
-                        "X-Hull-Smart-Notifier-Signature-Version", "v1"),
+        RawHttp.Response answer = RawHttp.send(port, "POST", path, NOTIFIER.signedHeaders(notification.path("notification_id").asText()),
                 JSON.writeValueAsBytes(notification));
 
         assertThat(answer.status()).isEqualTo(400);
@@ -294,28 +293,19 @@ class NotifierDoorHardeningTest extends ConnectorTestSupport {
         return meters.get("hull.connector.body.memory.held").tag("budget", "connector.max-body-memory").gauge().value();
     }
 
-    private static String signed(ObjectNode notification, Instant issued, Instant expires) throws Exception {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().jwtID(notification.path("notification_id").asText())
-                .expirationTime(Date.from(expires)).issuer("hull");
-        if (issued != null) {
-            claims.issueTime(Date.from(issued));
-        }
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims.build());
-        jwt.sign(new RSASSASigner(NOTIFIER.key()));
-        return jwt.serialize();
+    private static String signed(ObjectNode notification, Instant issued, Instant expires) {
+        return NOTIFIER.sign(notification.path("notification_id").asText(), issued, expires);
     }
 
     private void assertUnauthorized(HttpResponse<String> response, String code) {
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(json(response.body()).path("errors").get(0).path("code").asText()).isEqualTo(code);
+        assertThat(JsonErrors.code(response.body())).isEqualTo(code);
         assertNothingSent();
     }
 
     private static void assertJsonError(RawHttp.Response answer, String code) {
         assertThat(answer.header("Content-Type")).startsWith("application/json");
-        JsonNode error = json(answer.body()).path("errors").get(0);
-        assertThat(error.path("code").asText()).isEqualTo(code);
-        assertThat(error.path("reason").asText()).isNotBlank().doesNotContain("Exception");
+        JsonErrors.assertError(answer.body(), code);
     }
 
     private static void assertNothingSent() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.hull.customerio.support.JsonErrors;
 import io.hull.customerio.support.ConnectorTestSupport;
 import io.hull.customerio.support.HullNotifierKeys;
 import java.net.URI;
@@ -144,21 +145,17 @@ class SmartNotifierRequestTest extends ConnectorTestSupport {
         HttpResponse<String> response = postNotification(body, NOTIFIER.sign(java.util.UUID.randomUUID().toString()));
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(json(response.body()).path("errors").get(0).path("code").asText()).isEqualTo("payload_too_large");
+        assertThat(JsonErrors.code(response.body())).isEqualTo("payload_too_large");
     }
 
     private static void assertUnauthorized(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(401);
-        JsonNode error = json(response.body()).path("errors").get(0);
-        assertThat(error.path("code").asText()).isEqualTo("invalid_signature");
-        assertThat(error.path("reason").asText()).isNotBlank();
+        JsonErrors.assertError(response.body(), "invalid_signature");
     }
 
     private static void assertBadRequest(HttpResponse<String> response, String code) {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-        JsonNode error = json(response.body()).path("errors").get(0);
-        assertThat(error.path("code").asText()).isEqualTo(code);
-        assertThat(error.path("reason").asText()).isNotBlank();
+        JsonErrors.assertError(response.body(), code);
     }
 }

@@ -19,26 +19,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.hull.customerio.support.HullNotifierKeys;
+import io.hull.customerio.support.KafkaTopics;
 import io.hull.customerio.support.SeparateConnector;
 import io.hull.customerio.support.TestNotifications;
+import io.hull.customerio.support.Timing;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,15 +49,19 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 class KafkaKillTest {
 
-    private static final String TOPIC = "kill-test-user-updates";
     private static final String GROUP = "kill-test";
+    private static final String TOPIC = SeparateConnector.userTopic(GROUP);
     private static final int PARTITIONS = 2;
     private static final int USERS = 40;
-    /** The goal is under 10 s; asserted with room for a loaded CI machine, measured values in the output. */
-    private static final Duration RESUMED_WITHIN = Duration.ofSeconds(15);
+    /**
+     * docs/kafka.md: a killed member leaves the group after session-timeout-ms (6 s), then its partitions are assigned
+     * again and polled (another instance delivered 7 s after the kill, a restarted one 2 s after it was ready).
+     */
+    private static final Duration RESUMED_WITHIN = Timing.within(Duration.ofSeconds(10));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EmbeddedKafkaKraftBroker kafka;
+    private static KafkaTopics topics;
     private static WireMockServer customerIo;
     private static WireMockServer hull;
     private static HullNotifierKeys notifier;
@@ -71,8 +70,10 @@ class KafkaKillTest {
 
     @BeforeAll
     static void start() {
-        kafka = new EmbeddedKafkaKraftBroker(1, PARTITIONS, TOPIC, TOPIC + ".dlq", "kill-test-webhooks", "kill-test-webhooks.dlq");
+        String webhooks = SeparateConnector.webhookTopic(GROUP);
+        kafka = new EmbeddedKafkaKraftBroker(1, PARTITIONS, TOPIC, TOPIC + ".dlq", webhooks, webhooks + ".dlq");
         kafka.afterPropertiesSet();
+        topics = new KafkaTopics(kafka.getBrokersAsString());
         customerIo = new WireMockServer(options().dynamicPort());
         customerIo.start();
         hull = new WireMockServer(options().dynamicPort());
@@ -117,7 +118,7 @@ class KafkaKillTest {
         Instant resumed = firstDeliveryAfter(site, killed);
         System.out.printf("kill -9 → restarted instance ready: %d ms; ready → first delivery: %d ms%n",
                 Duration.between(killed, ready).toMillis(), Duration.between(ready, resumed).toMillis());
-        assertThat(Duration.between(ready, resumed)).isLessThan(Duration.ofSeconds(10));
+        assertThat(Duration.between(ready, resumed)).isLessThan(RESUMED_WITHIN);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(delivered(site)).hasSize(USERS));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committedOffsets()).isEqualTo(endOffsets()));
         // and every user's sync state reached Hull
@@ -128,13 +129,14 @@ class KafkaKillTest {
     void anotherInstanceTakesOverAKilledOnesPartitionsWithinSeconds() throws Exception {
         SeparateConnector a = startConnector("a");
         SeparateConnector b = startConnector("b");
-        await().atMost(Duration.ofSeconds(30)).until(() -> owners().size() == 2);
-        // a site on one of a's partitions
-        Set<Integer> partitionsOfA = owners().get("kill-test-a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> topics.owners(GROUP, TOPIC).size() == 2);
+        // a site on one of a's partitions (a member id starts with its client id)
+        Set<Integer> partitionsOfA = topics.owners(GROUP, TOPIC).entrySet().stream()
+                .filter(owner -> owner.getKey().startsWith("kill-test-a-")).findFirst().orElseThrow().getValue();
         String site;
         do {
             site = "site-" + UUID.randomUUID().toString().substring(0, 8);
-        } while (!partitionsOfA.contains(partitionOf(site)));
+        } while (!partitionsOfA.contains(KafkaTopics.partitionOf(site, PARTITIONS)));
         String siteOfA = site;
 
         assertThat(postNotification(a, TestNotifications.forSite(siteOfA, USERS)).statusCode()).isEqualTo(200);
@@ -151,21 +153,12 @@ class KafkaKillTest {
     }
 
     private SeparateConnector startConnector(String name) {
-        SeparateConnector connector = SeparateConnector.start("kafka-kill-test-" + name, List.of("-Xmx256m"), List.of(
-                "--connector.transport=kafka",
-                "--camel.component.kafka.brokers=" + kafka.getBrokersAsString(),
+        SeparateConnector connector = SeparateConnector.named("kafka-kill-test-" + name)
+                .kafka(kafka.getBrokersAsString(), GROUP).customerIo(customerIo).hull(hull).notifier(notifier)
                 // tells the instances apart in the group (both consumers of an instance share it)
-                "--camel.component.kafka.client-id=kill-test-" + name,
-                "--connector.kafka.user-topic=" + TOPIC,
-                "--connector.kafka.webhook-topic=kill-test-webhooks",
-                "--connector.kafka.group-id=" + GROUP,
-                "--customerio.track-url=" + customerIo.baseUrl(),
-                "--customerio.site-id=",
-                "--customerio.api-key=",
-                "--customerio.rate-limit=10",
-                "--hull.firehose-url=" + hull.baseUrl(),
-                "--hull.notifier.public-key=" + notifier.publicKeyLocation(),
-                "--customerio.webhook.token=kill-test-token"));
+                .set("camel.component.kafka.client-id", "kill-test-" + name)
+                .set("customerio.rate-limit", "10")
+                .set("customerio.webhook.token", "kill-test-token").start();
         connectors.add(connector);
         return connector;
     }
@@ -184,12 +177,7 @@ class KafkaKillTest {
     }
 
     private HttpResponse<String> postNotification(SeparateConnector connector, ObjectNode notification) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(connector.baseUrl() + "/smart-notifier"))
-                .header("Content-Type", "application/json")
-                .header("X-Hull-Smart-Notifier-Signature", notifier.sign(notification.path("notification_id").asText()))
-                .header("X-Hull-Smart-Notifier-Signature-Version", "v1")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(notification))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(notifier.signedRequest(connector.baseUrl(), notification), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Set<String> delivered(String site) {
@@ -210,38 +198,11 @@ class KafkaKillTest {
         return users;
     }
 
-    /** The partitions of the user topic each instance (its client id) owns now. */
-    private static Map<String, Set<Integer>> owners() throws Exception {
-        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {
-            Map<String, Set<Integer>> owners = new java.util.HashMap<>();
-            admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP).members().forEach(member ->
-                    member.assignment().topicPartitions().stream().filter(p -> p.topic().equals(TOPIC)).forEach(p ->
-                            owners.computeIfAbsent(member.clientId(), id -> new java.util.HashSet<>()).add(p.partition())));
-            return owners;
-        }
+    private static long endOffsets() {
+        return topics.endOffsets(TOPIC);
     }
 
-    /** The partition Kafka's default partitioner gives a key. */
-    private static int partitionOf(String key) {
-        return org.apache.kafka.common.utils.Utils.toPositive(
-                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % PARTITIONS;
-    }
-
-    private static long endOffsets() throws Exception {
-        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-        }
-    }
-
-    private static long committedOffsets() throws Exception {
-        try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(TOPIC) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        }
+    private static long committedOffsets() {
+        return topics.committedOffsets(GROUP, TOPIC);
     }
 }

@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.support.Backfills;
+import io.hull.customerio.support.BasicAuth;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,7 +45,7 @@ class KafkaTransportTest extends KafkaTransportTestSupport {
     CustomerIoProperties customerIo;
 
     private static String basic(String site) {
-        return "Basic " + Base64.getEncoder().encodeToString((site + ":key-" + site).getBytes(StandardCharsets.UTF_8));
+        return BasicAuth.ofSite(site);
     }
 
     private static List<LoggedRequest> putsOf(String site) {
@@ -146,17 +148,14 @@ class KafkaTransportTest extends KafkaTransportTestSupport {
         customerIo.setApiKey("key-" + site);
         try {
             long before = endOffsets(USER_TOPIC);
-            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                            + "/batch?organization=abc123.hullapp.io&ship=5c0fd68ad884d7d2f8000042&secret=hull-secret-for-tests-0123456789abcdef"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + HULL.baseUrl() + "/extracts/" + site
-                            + ".json\",\"format\":\"json\",\"object_type\":\"user_report\"}")).build());
+            HttpResponse<String> answer = send(Backfills.request(baseUrl(), "abc123.hullapp.io", "5c0fd68ad884d7d2f8000042",
+                    "hull-secret-for-tests-0123456789abcdef", HULL.baseUrl() + "/extracts/" + site + ".json"));
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
             String jobId = json(answer.body()).path("job_id").asText();
 
             // every line became a record of the site's partition; the consumer sends the 10 synced users
             await().atMost(WAIT).untilAsserted(() -> assertThat(json(send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/batch/" + jobId)).GET().build()).body())
+                    URI.create(baseUrl() + "/batch/" + jobId)).GET().build()).body())
                     .path("counts").path("queued").asLong()).isEqualTo(30));
             assertThat(endOffsets(USER_TOPIC) - before).isEqualTo(30);
             await().atMost(WAIT).untilAsserted(() -> assertThat(putsOf(site)).hasSize(10));
@@ -171,7 +170,7 @@ class KafkaTransportTest extends KafkaTransportTestSupport {
     void webhookIsAnsweredOnceInKafkaThenTrackedInHull() throws Exception {
         long before = endOffsets(WEBHOOK_TOPIC);
         JsonNode webhook = resource("fixtures/customerio/reporting-email-delivered.json");
-        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhook?token=cio-token-for-tests"))
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhook?token=cio-token-for-tests"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(webhook))).build());
 

@@ -1,24 +1,13 @@
 package io.hull.customerio.kafka;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.support.ConnectorTestSupport;
+import io.hull.customerio.support.KafkaTopics;
 import io.hull.customerio.support.TestNotifications;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -81,53 +70,22 @@ public abstract class KafkaTransportTestSupport extends ConnectorTestSupport {
         return "site-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    protected static AdminClient admin() {
-        return AdminClient.create(Map.of("bootstrap.servers", KAFKA.getBrokersAsString()));
+    /** The embedded broker's topics and the connector's consumer group, as an operator sees them. */
+    protected static final KafkaTopics TOPICS = new KafkaTopics(KAFKA.getBrokersAsString());
+
+    /** Records written to a topic so far. */
+    protected static long endOffsets(String topic) {
+        return TOPICS.endOffsets(topic);
     }
 
-    /** Records written to a topic so far (sum of its partitions' end offsets). */
-    protected static long endOffsets(String topic) throws Exception {
-        try (AdminClient admin = admin()) {
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-        }
+    /** Offsets the connector's consumer group committed on a topic. */
+    protected static long committedOffsets(String topic) {
+        return TOPICS.committedOffsets(GROUP, topic);
     }
 
-    /** Offsets the connector's consumer group committed on a topic (sum over partitions). */
-    protected static long committedOffsets(String topic) throws Exception {
-        try (AdminClient admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
-                    .partitionsToOffsetAndMetadata().get();
-            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        }
-    }
-
-    /** Every record of a topic, from the beginning. */
+    /** Every record of a topic, to its end offsets (never part of it). */
     protected static List<ConsumerRecord<String, String>> readAll(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBrokersAsString());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return TOPICS.readAll(topic);
     }
 
     protected static String keys(List<ConsumerRecord<String, String>> records) {

@@ -2,6 +2,7 @@ package io.hull.customerio.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hull.customerio.support.JsonErrors;
 import io.hull.customerio.support.ConnectorTestSupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -50,7 +51,7 @@ class RefusedRequestsTest extends ConnectorTestSupport {
         HttpResponse<String> answer = send(request.build());
 
         assertThat(answer.statusCode()).as(who).isEqualTo(status);
-        assertThat(json(answer.body()).path("errors").get(0).path("code").asText()).isEqualTo(code);
+        assertThat(JsonErrors.code(answer.body())).isEqualTo(code);
         assertThat(count(line, output.getAll())).as("lines incoming.request.refused for %s", who).isEqualTo(linesBefore + 1);
         assertThat(refusedCount(door, status, code)).as("connector_requests_refused_total").isEqualTo(before + 1);
         assertThat(output.getAll()).doesNotContain(SECRET);

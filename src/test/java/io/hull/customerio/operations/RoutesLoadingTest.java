@@ -24,8 +24,8 @@ class RoutesLoadingTest {
 
     @Test
     void theRoutesComeFromTheClasspathInAnyWorkingDirectory(@TempDir Path elsewhere) throws Exception {
-        try (SeparateConnector connector = SeparateConnector.startIn(elsewhere, "routes-from-classpath",
-                List.of("--customerio.webhook.token=routes-test-token"))) {
+        try (SeparateConnector connector = SeparateConnector.named("routes-from-classpath")
+                .set("customerio.webhook.token", "routes-test-token").startIn(elsewhere)) {
             // a webhook without its token is refused by route customerio-webhooks: the route is there
             HttpResponse<String> refused = post(connector, "/webhook", "{}");
             assertThat(refused.statusCode()).isEqualTo(401);
@@ -58,16 +58,16 @@ class RoutesLoadingTest {
             }
             Files.writeString(routes.resolve(route.getFileName()), yaml);
         }
-        try (SeparateConnector connector = SeparateConnector.start("routes-from-disk", List.of("-Xmx256m"),
-                List.of("--camel.main.routes-include-pattern=file:" + routes.toAbsolutePath() + "/*.yaml"))) {
+        try (SeparateConnector connector = SeparateConnector.named("routes-from-disk")
+                .set("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.yaml").start()) {
             assertThat(get(connector, "/status").statusCode()).isEqualTo(299);
         }
     }
 
     @Test
     void noRouteLoadedIsAFailedStart(@TempDir Path empty) {
-        SeparateConnector.Exit exit = SeparateConnector.exitOf("no-routes",
-                List.of("--camel.main.routes-include-pattern=file:" + empty.toAbsolutePath() + "/*.yaml"), Duration.ofSeconds(90));
+        SeparateConnector.Exit exit = SeparateConnector.named("no-routes")
+                .set("camel.main.routes-include-pattern", "file:" + empty.toAbsolutePath() + "/*.yaml").exit(Duration.ofSeconds(90));
 
         assertThat(exit.code()).isNotZero();
         assertThat(String.join("\n", exit.lines())).contains("no Camel route was loaded from camel.main.routes-include-pattern=file:");

@@ -18,22 +18,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.hull.customerio.support.Backfills;
 import io.hull.customerio.support.HullNotifierKeys;
 import io.hull.customerio.support.RawHttp;
 import io.hull.customerio.support.SeparateConnector;
 import io.hull.customerio.support.TestNotifications;
+import io.hull.customerio.support.WebhookSignature;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,41 +68,39 @@ class SecretsInLogsTest {
     private static SeparateConnector connector;
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         customerIo = new WireMockServer(options().dynamicPort());
         customerIo.start();
         hull = new WireMockServer(options().dynamicPort());
         hull.start();
         notifier = new HullNotifierKeys();
-        connector = SeparateConnector.start("secrets-in-logs-test", List.of("-Xmx256m"), arguments());
+        connector = launch("secrets-in-logs-test").start();
     }
 
     /** Every secret there is to configure, and everything logged, at the most detailed level. */
-    private static List<String> arguments() {
-        return List.of(
-                "--logging.level.root=TRACE",
-                "--customerio.track-url=" + customerIo.baseUrl(),
-                "--customerio.site-id=" + CONFIG_SITE,
-                "--customerio.api-key=" + CONFIG_API_KEY,
-                "--customerio.retry.max-attempts=2",
-                "--customerio.retry.initial-backoff=10ms",
-                "--customerio.webhook.token=" + WEBHOOK_TOKEN,
-                "--customerio.webhook.signing-key=" + SIGNING_KEY,
-                "--hull.organization=" + ORGANIZATION,
-                "--hull.connector-id=" + CONNECTOR_ID,
-                "--hull.secret=" + HULL_SECRET,
-                "--hull.firehose-url=" + hull.baseUrl(),
-                "--hull.api-url=" + hull.baseUrl(),
-                "--hull.notifier.public-key=" + notifier.publicKeyLocation(),
-                "--hull.batch.allowed-hosts=localhost",
-                "--connector.settings.synchronized-segments=hull-users",
+    private static SeparateConnector.Launch launch(String name) throws java.io.IOException {
+        // an access log of its own, emptied: an earlier run's lines would show requests this one never made
+        org.springframework.util.FileSystemUtils.deleteRecursively(accessLogs(name));
+        return SeparateConnector.named(name).customerIo(customerIo).hull(hull).notifier(notifier)
+                .set("logging.level.root", "TRACE")
+                .set("customerio.site-id", CONFIG_SITE)
+                .set("customerio.api-key", CONFIG_API_KEY)
+                .set("customerio.retry.max-attempts", "2")
+                .set("customerio.retry.initial-backoff", "10ms")
+                .set("customerio.webhook.token", WEBHOOK_TOKEN)
+                .set("customerio.webhook.signing-key", SIGNING_KEY)
+                .hullCredentials(ORGANIZATION, CONNECTOR_ID, HULL_SECRET)
+                .set("hull.batch.allowed-hosts", "localhost")
+                .set("connector.settings.synchronized-segments", "hull-users")
                 // and an access log, with the pattern application.yaml gives it
-                "--server.tomcat.accesslog.enabled=true",
-                "--server.tomcat.accesslog.directory=" + ACCESS_LOGS.toAbsolutePath(),
-                "--server.tomcat.accesslog.buffered=false");
+                .set("server.tomcat.accesslog.enabled", "true")
+                .set("server.tomcat.accesslog.directory", accessLogs(name).toAbsolutePath().toString())
+                .set("server.tomcat.accesslog.buffered", "false");
     }
 
-    private static final java.nio.file.Path ACCESS_LOGS = java.nio.file.Path.of("target", "secrets-in-logs-test-access");
+    private static java.nio.file.Path accessLogs(String connectorName) {
+        return java.nio.file.Path.of("target", connectorName + "-access");
+    }
 
     @AfterAll
     static void stop() {
@@ -134,15 +131,12 @@ class SecretsInLogsTest {
     void noSecretIsInAnyLineAtTraceInKafkaMode() throws Exception {
         customerIo.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
         hull.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
-        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1, "secrets-users", "secrets-users.dlq",
-                "secrets-webhooks", "secrets-webhooks.dlq");
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1, SeparateConnector.userTopic("secrets"),
+                SeparateConnector.userTopic("secrets") + ".dlq", SeparateConnector.webhookTopic("secrets"),
+                SeparateConnector.webhookTopic("secrets") + ".dlq");
         kafka.afterPropertiesSet();
-        List<String> arguments = new ArrayList<>(arguments());
-        arguments.addAll(List.of("--connector.transport=kafka", "--camel.component.kafka.brokers=" + kafka.getBrokersAsString(),
-                "--connector.kafka.user-topic=secrets-users", "--connector.kafka.webhook-topic=secrets-webhooks",
-                "--connector.kafka.group-id=secrets-test"));
-        try (SeparateConnector kafkaMode = SeparateConnector.start("secrets-in-logs-test-kafka", List.of("-Xmx256m"), arguments)) {
-            sendSigned(kafkaMode, notificationWithSecrets(2));
+        try (SeparateConnector kafkaMode = launch("secrets-in-logs-test-kafka").kafka(kafka.getBrokersAsString(), "secrets").start()) {
+            expect(200, sendSigned(kafkaMode, notificationWithSecrets(2)));
             sendWebhook(kafkaMode);
             // the webhook's track call, made by its consumer
             await().atMost(Duration.ofSeconds(30)).until(() -> hull.findAll(postRequestedFor(urlEqualTo("/"))).stream()
@@ -157,7 +151,7 @@ class SecretsInLogsTest {
 
     private static void assertNoSecretIn(SeparateConnector connector) {
         List<String> lines = new ArrayList<>(connector.lines());
-        try (var files = java.nio.file.Files.list(ACCESS_LOGS)) {
+        try (var files = java.nio.file.Files.list(accessLogs(connector.name()))) {
             for (java.nio.file.Path file : files.toList()) {
                 lines.addAll(java.nio.file.Files.readAllLines(file));
             }
@@ -185,36 +179,37 @@ class SecretsInLogsTest {
 
     private void notifierScenarios() throws Exception {
         // sent, with an event; Customer.io failing once, then refusing; Hull failing the write-back
-        sendSigned(notificationWithSecrets(3));
+        expect(200, sendSigned(notificationWithSecrets(3)));
         customerIo.stubFor(put(urlPathMatching("/api/v1/customers/.*")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(500)).willSetStateTo("recovered"));
         customerIo.stubFor(put(urlPathMatching("/api/v1/customers/.*")).inScenario("flaky").whenScenarioStateIs("recovered")
                 .willReturn(aResponse().withStatus(200).withBody("{}")));
-        sendSigned(notificationWithSecrets(1));
+        expect(200, sendSigned(notificationWithSecrets(1)));
         customerIo.stubFor(put(urlPathMatching("/api/v1/customers/.*")).willReturn(aResponse().withStatus(401)
                 .withBody("{\"meta\":{\"error\":\"Unauthorized request\"}}")));
-        sendSigned(notificationWithSecrets(1));
+        expect(200, sendSigned(notificationWithSecrets(1)));
         customerIo.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
         hull.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(500)));
-        sendSigned(notificationWithSecrets(1));
+        expect(503, sendSigned(notificationWithSecrets(1)));
         hull.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
 
         // refused: a form body, no signature, a reused signature, a malformed query
         ObjectNode notification = notificationWithSecrets(1);
         byte[] body = JSON.writeValueAsBytes(notification);
+        String notificationId = notification.path("notification_id").asText();
         for (String form : List.of("application/x-www-form-urlencoded", "application/x-www-form-urlencoded+json",
                 "application/json; x=application/x-www-form-urlencoded")) {
-            RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", form), body);
-            RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", form,
-                    "X-Hull-Smart-Notifier-Signature", notifier.sign(notification.path("notification_id").asText()),
-                    "X-Hull-Smart-Notifier-Signature-Version", "v1"), body);
+            expect(415, RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", form), body));
+            Map<String, String> signedForm = new java.util.HashMap<>(notifier.signedHeaders(notificationId));
+            signedForm.put("Content-Type", form);
+            expect(415, RawHttp.send(connector.port(), "POST", "/smart-notifier", signedForm, body));
         }
-        RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", "application/json"), body);
-        String signature = notifier.sign(notification.path("notification_id").asText());
-        RawHttp.send(connector.port(), "POST", "/smart-notifier", signed(signature), body);
+        expect(401, RawHttp.send(connector.port(), "POST", "/smart-notifier", Map.of("Content-Type", "application/json"), body));
+        Map<String, String> signed = notifier.signedHeaders(notificationId);
+        expect(200, RawHttp.send(connector.port(), "POST", "/smart-notifier", signed, body));
         notification.with("configuration").put("organization", "other.hullapp.io");
-        RawHttp.send(connector.port(), "POST", "/smart-notifier", signed(signature), JSON.writeValueAsBytes(notification));
-        RawHttp.send(connector.port(), "POST", "/smart-notifier?x=%zz", signed(signature), body);
+        expect(401, RawHttp.send(connector.port(), "POST", "/smart-notifier", signed, JSON.writeValueAsBytes(notification)));
+        expect(400, RawHttp.send(connector.port(), "POST", "/smart-notifier?x=%zz", signed, body));
     }
 
     private static byte[] webhook() throws Exception {
@@ -222,56 +217,55 @@ class SecretsInLogsTest {
                 .getResourceAsStream("fixtures/customerio/reporting-email-delivered.json")));
     }
 
-    private static Map<String, String> webhookHeaders(byte[] webhook) throws Exception {
-        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-        return Map.of("Content-Type", "application/json", "X-CIO-Timestamp", timestamp, "X-CIO-Signature", hmac(timestamp, webhook));
-    }
-
     private static void sendWebhook(SeparateConnector connector) throws Exception {
         byte[] webhook = webhook();
-        assertThat(RawHttp.send(connector.port(), "POST", "/webhook?token=" + URLEncoder.encode(WEBHOOK_TOKEN, StandardCharsets.UTF_8),
-                webhookHeaders(webhook), webhook).status()).isEqualTo(200);
+        expect(200, RawHttp.send(connector.port(), "POST", "/webhook?token=" + URLEncoder.encode(WEBHOOK_TOKEN, StandardCharsets.UTF_8),
+                WebhookSignature.headers(SIGNING_KEY, webhook), webhook));
     }
 
     private void webhookScenarios() throws Exception {
         byte[] webhook = webhook();
         String token = URLEncoder.encode(WEBHOOK_TOKEN, StandardCharsets.UTF_8);
-        Map<String, String> headers = webhookHeaders(webhook);
+        Map<String, String> headers = WebhookSignature.headers(SIGNING_KEY, webhook);
         sendWebhook(connector);
-        RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "x", headers, webhook);
-        RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "%zz", headers, webhook);
-        RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "&a[]=1", headers, webhook);
-        RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "&x=%C3", headers, webhook);
+        expect(401, RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "x", headers, webhook));
+        expect(400, RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "%zz", headers, webhook));
+        expect(400, RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "&a[]=1", headers, webhook));
+        expect(400, RawHttp.send(connector.port(), "POST", "/webhook?token=" + token + "&x=%C3", headers, webhook));
         for (String form : List.of("application/x-www-form-urlencoded", "application/x-www-form-urlencoded+json")) {
-            RawHttp.send(connector.port(), "POST", "/webhook?token=" + token, Map.of("Content-Type", form),
-                    ("token=" + token + "&" + new String(webhook, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+            expect(415, RawHttp.send(connector.port(), "POST", "/webhook?token=" + token, Map.of("Content-Type", form),
+                    ("token=" + token + "&" + new String(webhook, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)));
         }
-        RawHttp.send(connector.port(), "GET", "/webhook?token=" + token, Map.of(), null);
-        RawHttp.send(connector.port(), "POST", "/webhooks?token=" + token, headers, webhook);
+        expect(405, RawHttp.send(connector.port(), "GET", "/webhook?token=" + token, Map.of(), null));
+        expect(404, RawHttp.send(connector.port(), "POST", "/webhooks?token=" + token, headers, webhook));
         hull.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(401)));
-        RawHttp.send(connector.port(), "POST", "/webhook?token=" + token, headers, webhook);
+        expect(503, RawHttp.send(connector.port(), "POST", "/webhook?token=" + token, headers, webhook));
         hull.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
     }
 
     private void statusAndBatchScenarios() throws Exception {
-        RawHttp.send(connector.port(), "GET", "/status", Map.of(), null);
+        expect(200, RawHttp.send(connector.port(), "GET", "/status", Map.of(), null));
         customerIo.stubFor(get(urlPathMatching("/api/v1/accounts/region")).willReturn(aResponse().withStatus(401)));
-        RawHttp.send(connector.port(), "GET", "/status", Map.of(), null);
+        RawHttp.Response refused = RawHttp.send(connector.port(), "GET", "/status", Map.of(), null);
+        expect(200, refused);
+        assertThat(JSON.readTree(refused.body()).path("status").asText()).isEqualTo("error");
         customerIo.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
 
         String extract = "{\"id\":\"batch-hull-id\",\"external_id\":\"batch-user\",\"email\":\"batch@example.com\",\"segment_ids\":[\"hull-users\"]}\n";
         customerIo.stubFor(get(urlEqualTo("/extracts/users.json")).willReturn(aResponse().withStatus(200).withBody(extract)));
-        String query = "organization=" + ORGANIZATION + "&ship=" + CONNECTOR_ID + "&secret="
-                + URLEncoder.encode(HULL_SECRET, StandardCharsets.UTF_8);
-        byte[] batch = JSON.writeValueAsBytes(Map.of("url", customerIo.baseUrl() + "/extracts/users.json", "format", "json",
-                "object_type", "user_report"));
-        assertThat(RawHttp.send(connector.port(), "POST", "/batch?" + query, Map.of("Content-Type", "application/json"), batch)
-                .status()).isEqualTo(202);
-        RawHttp.send(connector.port(), "POST", "/batch?" + query + "x", Map.of("Content-Type", "application/json"), batch);
+        String query = Backfills.query(ORGANIZATION, CONNECTOR_ID, HULL_SECRET);
+        byte[] batch = Backfills.body(customerIo.baseUrl() + "/extracts/users.json").getBytes(StandardCharsets.UTF_8);
+        expect(202, RawHttp.send(connector.port(), "POST", "/batch?" + query, Map.of("Content-Type", "application/json"), batch));
+        expect(401, RawHttp.send(connector.port(), "POST", "/batch?" + query + "x", Map.of("Content-Type", "application/json"), batch));
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 customerIo.findAll(putRequestedFor(urlPathMatching("/api/v1/customers/batch.*"))).size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 connector.lines().stream().anyMatch(line -> line.contains("outgoing.job.success")));
+    }
+
+    /** The scenario ran as meant: its request was answered {@code status} (a refusal path ran, not another). */
+    private static void expect(int status, RawHttp.Response answer) {
+        assertThat(answer.status()).as("answer %s", answer.body()).isEqualTo(status);
     }
 
     // --- helpers
@@ -286,25 +280,13 @@ class SecretsInLogsTest {
         return notification;
     }
 
-    private void sendSigned(ObjectNode notification) throws Exception {
-        sendSigned(connector, notification);
+    private RawHttp.Response sendSigned(ObjectNode notification) throws Exception {
+        return sendSigned(connector, notification);
     }
 
-    private static void sendSigned(SeparateConnector connector, ObjectNode notification) throws Exception {
-        RawHttp.send(connector.port(), "POST", "/smart-notifier", signed(notifier.sign(notification.path("notification_id").asText())),
-                JSON.writeValueAsBytes(notification));
-    }
-
-    private static Map<String, String> signed(String signature) {
-        return Map.of("Content-Type", "application/json", "X-Hull-Smart-Notifier-Signature", signature,
-                "X-Hull-Smart-Notifier-Signature-Version", "v1");
-    }
-
-    private static String hmac(String timestamp, byte[] body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SIGNING_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(mac.doFinal(body));
+    private static RawHttp.Response sendSigned(SeparateConnector connector, ObjectNode notification) throws Exception {
+        return RawHttp.send(connector.port(), "POST", "/smart-notifier",
+                notifier.signedHeaders(notification.path("notification_id").asText()), JSON.writeValueAsBytes(notification));
     }
 
     /** Characters that encodings change, a random core, more of them. */

@@ -29,8 +29,8 @@ class StartupErrorsTest {
     void aPublicKeyPathWithoutFilePrefixThatDoesNotExist(@TempDir Path directory) {
         Path missing = directory.resolve("nope.pem");
 
-        SeparateConnector.Exit exit = SeparateConnector.exitOf("startup-missing-key",
-                List.of("--hull.notifier.public-key=" + missing, "--customerio.api-key=" + API_KEY), EXIT_WITHIN);
+        SeparateConnector.Exit exit = SeparateConnector.named("startup-missing-key")
+                .set("hull.notifier.public-key", missing.toString()).set("customerio.api-key", API_KEY).exit(EXIT_WITHIN);
 
         assertThat(exit.code()).isNotZero();
         assertThat(errorLines(exit)).singleElement().asString()
@@ -46,20 +46,20 @@ class StartupErrorsTest {
                 + Base64.getMimeEncoder().encodeToString(KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
 
-        SeparateConnector.Exit bad = SeparateConnector.exitOf("startup-bad-pem",
-                List.of("--hull.notifier.public-key=file:" + notPem), EXIT_WITHIN);
+        SeparateConnector.Exit bad = SeparateConnector.named("startup-bad-pem")
+                .set("hull.notifier.public-key", "file:" + notPem).exit(EXIT_WITHIN);
         assertThat(errorLines(bad)).singleElement().asString()
                 .contains("hull.notifier.public-key: file:" + notPem + " is not a PEM file");
 
-        SeparateConnector.Exit exit = SeparateConnector.exitOf("startup-many-wrong", List.of(
-                "--hull.notifier.public-key=" + privateKey,
-                "--connector.transport=kafak",
-                "--customerio.api=v3",
-                "--customerio.retry.max-elapsed=fifteen seconds",
-                "--customerio.webhook.max-body-size=1 megabyte",
-                "--customerio.rate-limit=0",
-                "--customerio.track-url=track-eu.customer.io",
-                "--customerio.api-key=" + API_KEY), EXIT_WITHIN);
+        SeparateConnector.Exit exit = SeparateConnector.named("startup-many-wrong")
+                .set("hull.notifier.public-key", privateKey.toString())
+                .set("connector.transport", "kafak")
+                .set("customerio.api", "v3")
+                .set("customerio.retry.max-elapsed", "fifteen seconds")
+                .set("customerio.webhook.max-body-size", "1 megabyte")
+                .set("customerio.rate-limit", "0")
+                .set("customerio.track-url", "track-eu.customer.io")
+                .set("customerio.api-key", API_KEY).exit(EXIT_WITHIN);
 
         assertThat(exit.code()).isNotZero();
         List<String> errors = errorLines(exit);
@@ -77,8 +77,8 @@ class StartupErrorsTest {
 
     @Test
     void withoutAPublicKeyItStartsAndStatusSaysEveryNotificationIsRefused() throws Exception {
-        try (SeparateConnector connector = SeparateConnector.start("startup-no-public-key", List.of("-Xmx256m"),
-                List.of("--hull.notifier.public-key=", "--customerio.webhook.token=startup-token"))) {
+        try (SeparateConnector connector = SeparateConnector.named("startup-no-public-key")
+                .set("hull.notifier.public-key", "").set("customerio.webhook.token", "startup-token").start()) {
             HttpClient http = HttpClient.newHttpClient();
             String status = http.send(HttpRequest.newBuilder(URI.create(connector.baseUrl() + "/status")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();

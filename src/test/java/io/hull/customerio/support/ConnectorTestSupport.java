@@ -111,16 +111,12 @@ public abstract class ConnectorTestSupport {
      */
     protected HttpResponse<String> postNotification(JsonNode notification) {
         ((ObjectNode) notification).put("notification_id", java.util.UUID.randomUUID().toString());
-        try {
-            return postNotification(JSON.writeValueAsBytes(notification),
-                    NOTIFIER.sign(notification.path("notification_id").asText()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return send(NOTIFIER.signedRequest(baseUrl(), (ObjectNode) notification));
     }
 
+    /** These bytes with this signature header (none when null), as they are. */
     protected HttpResponse<String> postNotification(byte[] body, String signature) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/smart-notifier"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/smart-notifier"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (signature != null) {
@@ -128,6 +124,11 @@ public abstract class ConnectorTestSupport {
                     .header("X-Hull-Smart-Notifier-Signature-Version", "v1");
         }
         return send(request.build());
+    }
+
+    /** The connector's address, {@code http://localhost:<port>}. */
+    protected String baseUrl() {
+        return "http://localhost:" + port;
     }
 
     protected HttpResponse<String> send(HttpRequest request) {

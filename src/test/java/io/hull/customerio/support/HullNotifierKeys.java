@@ -1,5 +1,8 @@
 package io.hull.customerio.support;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -10,13 +13,24 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Plays Hull's smart notifier: an RSA key pair, its public key as a PEM file, and signed JWTs. */
+/**
+ * Plays Hull's smart notifier: an RSA key pair, its public key as a PEM file, signed JWTs, and notifications
+ * signed as Hull sends them.
+ */
 public final class HullNotifierKeys {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RSAKey key;
     private final Path publicKeyFile;
@@ -41,19 +55,48 @@ public final class HullNotifierKeys {
         return "file:" + publicKeyFile;
     }
 
-    /** A signature as Hull sends it: RS256, {@code jti} = the notification id, valid for a few minutes. */
+    /** A signature as Hull sends it: RS256, {@code jti} = the notification id, issued now, valid for a few minutes. */
     public String sign(String notificationId) {
-        return sign(key, notificationId, new Date(System.currentTimeMillis() + 300_000));
+        return sign(key, notificationId, Instant.now(), Instant.now().plus(Duration.ofMinutes(5)));
     }
 
+    /** A signature issued and expiring when given ({@code issued} null: no {@code iat} claim). */
+    public String sign(String notificationId, Instant issued, Instant expires) {
+        return sign(key, notificationId, issued, expires);
+    }
+
+    /** A signature of another key. */
     public static String signWith(RSAKey key, String notificationId, Date expires) {
-        return sign(key, notificationId, expires);
+        return sign(key, notificationId, Instant.now(), expires.toInstant());
     }
 
-    private static String sign(RSAKey key, String notificationId, Date expires) {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().jwtID(notificationId).issueTime(new Date())
-                .expirationTime(expires).issuer("hull").build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+    /** The headers of a signed notification: JSON, the signature of its {@code notification_id}, version v1. */
+    public Map<String, String> signedHeaders(String notificationId) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Hull-Smart-Notifier-Signature", sign(notificationId));
+        headers.put("X-Hull-Smart-Notifier-Signature-Version", "v1");
+        return headers;
+    }
+
+    /** {@code POST <baseUrl>/smart-notifier} of {@code notification}, signed for its {@code notification_id}. */
+    public HttpRequest signedRequest(String baseUrl, ObjectNode notification) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/smart-notifier"));
+        signedHeaders(notification.path("notification_id").asText()).forEach(request::header);
+        try {
+            return request.POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(notification))).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sign(RSAKey key, String notificationId, Instant issued, Instant expires) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().jwtID(notificationId)
+                .expirationTime(Date.from(expires)).issuer("hull");
+        if (issued != null) {
+            claims.issueTime(Date.from(issued));
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims.build());
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {

@@ -2,6 +2,7 @@ package io.hull.customerio.support;
 
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import io.hull.customerio.Application;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,48 +27,126 @@ import java.util.stream.Collectors;
 /**
  * The connector in a process of its own, for what one JVM cannot show of itself: a kill -9, a heap that runs out,
  * every line it logs at another level, its CPU time and memory (the benchmarks). From the test classpath
- * ({@link #start}) or as the shipped jar ({@link #startJar}); its output (stdout and stderr) goes to a log file.
+ * ({@link #named}) or as the shipped jar ({@link #startJar}); its output (stdout and stderr) goes to
+ * {@code target/<name>.log}.
  */
 public final class SeparateConnector implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
 
+    private final String name;
     private final Process process;
     private final int port;
     private final Path log;
 
-    private SeparateConnector(Process process, int port, Path log) {
+    private SeparateConnector(String name, Process process, int port, Path log) {
+        this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
     }
 
-    /** Starts it with {@code --key=value} arguments and returns once it is ready (readiness 200). */
-    public static SeparateConnector start(String name, List<String> jvmOptions, List<String> arguments) {
-        return start(name, jvmOptions, arguments, freePort());
+    public String name() {
+        return name;
     }
 
-    /** From the test classpath, as the tests' own connector runs; its output in {@code target/<name>.log}. */
-    public static SeparateConnector start(String name, List<String> jvmOptions, List<String> arguments, int port) {
-        return launch(name, jvmOptions, Map.of(), fromTestClasspath(), arguments, port, logOf(name), STARTUP,
-                Path.of(System.getProperty("user.dir")));
+    /**
+     * A connector process to start: its settings (each a {@code --key=value} argument), the stand-ins it talks to,
+     * its JVM options ({@code -Xmx256m} unless told).
+     */
+    public static Launch named(String name) {
+        return new Launch(name);
     }
 
-    /** From the test classpath, in another working directory (nothing of the repository's beside it). */
-    public static SeparateConnector startIn(Path directory, String name, List<String> arguments) {
-        return launch(name, List.of("-Xmx256m"), Map.of(), fromTestClasspath(), arguments, freePort(), logOf(name),
-                STARTUP, directory);
+    /** The one place a separate connector's arguments are written. */
+    public static final class Launch {
+        private final String name;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private List<String> jvmOptions = List.of("-Xmx256m");
+
+        private Launch(String name) {
+            this.name = name;
+        }
+
+        /** Customer.io is this stand-in; no configured credentials (notifications carry their own). */
+        public Launch customerIo(WireMockServer customerIo) {
+            return set("customerio.track-url", customerIo.baseUrl()).set("customerio.site-id", "").set("customerio.api-key", "");
+        }
+
+        /** Hull's firehose and API are this stand-in. */
+        public Launch hull(WireMockServer hull) {
+            return set("hull.firehose-url", hull.baseUrl()).set("hull.api-url", hull.baseUrl());
+        }
+
+        /** The connector's own Hull credentials (webhooks, backfills, the status report). */
+        public Launch hullCredentials(String organization, String connectorId, String secret) {
+            return set("hull.organization", organization).set("hull.connector-id", connectorId).set("hull.secret", secret);
+        }
+
+        /** Notifications are verified with this key pair's public key. */
+        public Launch notifier(HullNotifierKeys notifier) {
+            return set("hull.notifier.public-key", notifier.publicKeyLocation());
+        }
+
+        /** Kafka mode against {@code brokers}: topics {@code <prefix>-users}, {@code <prefix>-webhooks}, group {@code <prefix>}. */
+        public Launch kafka(String brokers, String prefix) {
+            return set("connector.transport", "kafka").set("camel.component.kafka.brokers", brokers)
+                    .set("connector.kafka.user-topic", userTopic(prefix)).set("connector.kafka.webhook-topic", webhookTopic(prefix))
+                    .set("connector.kafka.group-id", prefix);
+        }
+
+        /** A setting; a later one of the same key wins. */
+        public Launch set(String key, String value) {
+            settings.remove(key);
+            settings.put(key, value);
+            return this;
+        }
+
+        /** Instead of {@code -Xmx256m}. */
+        public Launch jvm(String... options) {
+            jvmOptions = List.of(options);
+            return this;
+        }
+
+        /** The settings as command-line arguments (also for a second connector in this JVM). */
+        public List<String> arguments() {
+            return settings.entrySet().stream().map(setting -> "--" + setting.getKey() + "=" + setting.getValue()).toList();
+        }
+
+        /** Started from the test classpath, as the tests' own connector runs; ready when this returns. */
+        public SeparateConnector start() {
+            return launch(name, jvmOptions, Map.of(), fromTestClasspath(), arguments(), freePort(), logOf(name), STARTUP,
+                    Path.of(System.getProperty("user.dir")));
+        }
+
+        /** Started in another working directory (nothing of the repository's beside it). */
+        public SeparateConnector startIn(Path directory) {
+            return launch(name, jvmOptions, Map.of(), fromTestClasspath(), arguments(), freePort(), logOf(name), STARTUP,
+                    directory);
+        }
+
+        /** For a connector that must not start: it exits within {@code timeout} (killed and failed if not). */
+        public Exit exit(Duration timeout) {
+            return exitOf(name, jvmOptions, arguments(), timeout);
+        }
+    }
+
+    public static String userTopic(String prefix) {
+        return prefix + "-users";
+    }
+
+    public static String webhookTopic(String prefix) {
+        return prefix + "-webhooks";
     }
 
     /** What a connector that must not start does: it exits, with this code, having logged these lines. */
     public record Exit(int code, List<String> lines) {
     }
 
-    /** Starts one that is expected to stop by itself within {@code timeout}; killed and failed if it does not. */
-    public static Exit exitOf(String name, List<String> arguments, Duration timeout) {
+    private static Exit exitOf(String name, List<String> jvmOptions, List<String> arguments, Duration timeout) {
         Path log = logOf(name);
         try {
-            Process process = new ProcessBuilder(command(List.of("-Xmx256m"), fromTestClasspath(), freePort(), arguments))
+            Process process = new ProcessBuilder(command(jvmOptions, fromTestClasspath(), freePort(), arguments))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -124,7 +204,7 @@ public final class SeparateConnector implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(environment);
-            SeparateConnector connector = new SeparateConnector(builder.start(), port, log);
+            SeparateConnector connector = new SeparateConnector(name, builder.start(), port, log);
             connector.awaitReady(name, startup);
             return connector;
         } catch (IOException e) {

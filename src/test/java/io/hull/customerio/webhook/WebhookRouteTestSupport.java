@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.nimbusds.jwt.SignedJWT;
+import io.hull.customerio.support.Concurrently;
 import io.hull.customerio.support.ConnectorTestSupport;
+import io.hull.customerio.support.WebhookSignature;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,12 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -57,26 +58,8 @@ abstract class WebhookRouteTestSupport extends ConnectorTestSupport {
     // --- sending webhooks
 
     /** Sends every body at the same moment, each on its own connection; the answers, in order. */
-    List<HttpResponse<String>> sendAllAtOnce(List<byte[]> bodies) throws Exception {
-        ExecutorService callers = Executors.newFixedThreadPool(bodies.size());
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> pending = new ArrayList<>();
-        try {
-            for (byte[] body : bodies) {
-                pending.add(callers.submit(() -> {
-                    start.await();
-                    return send(body);
-                }));
-            }
-            start.countDown();
-            List<HttpResponse<String>> answers = new ArrayList<>();
-            for (Future<HttpResponse<String>> answer : pending) {
-                answers.add(answer.get());
-            }
-            return answers;
-        } finally {
-            callers.shutdownNow();
-        }
+    List<HttpResponse<String>> sendAllAtOnce(List<byte[]> bodies) {
+        return Concurrently.all(bodies.stream().map(body -> (Callable<HttpResponse<String>>) () -> send(body)).toList());
     }
 
     HttpResponse<String> send(byte[] body) {
@@ -100,17 +83,12 @@ abstract class WebhookRouteTestSupport extends ConnectorTestSupport {
     private HttpResponse<String> send(byte[] body, String query, boolean signed, String contentType,
                                       HttpRequest.BodyPublisher publisher) {
         String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhook" + (query == null ? "" : "?" + query)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/webhook" + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", contentType)
                 .POST(publisher);
         if (signed) {
-            try {
-                request.header("X-CIO-Timestamp", timestamp)
-                        .header("X-CIO-Signature", WebhookAuthenticatorTest.sign(SIGNING_KEY, timestamp, body));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            request.header("X-CIO-Timestamp", timestamp).header("X-CIO-Signature", WebhookSignature.sign(SIGNING_KEY, timestamp, body));
         }
         try {
             return WebhookRouteTestSupport.http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -167,5 +145,15 @@ abstract class WebhookRouteTestSupport extends ConnectorTestSupport {
     record ReceivedEntry(LoggedRequest request, JsonNode entry) {
         JsonNode body() { return entry.path("body"); }
         JsonNode properties() { return body().path("properties"); }
+
+        /** The user the entry's token names (claim io.hull.asUser). */
+        Map<String, Object> asUser() {
+            try {
+                return SignedJWT.parse(entry.path("headers").path("Hull-Access-Token").asText()).getJWTClaimsSet()
+                        .getJSONObjectClaim("io.hull.asUser");
+            } catch (java.text.ParseException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }
