@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.hull.customerio.config.CustomerIoProperties;
+import io.hull.customerio.support.JsonErrors;
+import io.hull.customerio.support.Backfills;
 import io.hull.customerio.support.ConnectorTestSupport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +37,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.apache.camel.CamelContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -81,9 +82,6 @@ class BatchRouteTest extends ConnectorTestSupport {
 
     @Autowired
     CustomerIoProperties customerIo;
-
-    @Autowired
-    CamelContext camel;
 
     @BeforeEach
     void resetExtracts() {
@@ -238,7 +236,7 @@ class BatchRouteTest extends ConnectorTestSupport {
         HttpResponse<String> otherScheme = postBatch("file:///etc/passwd", SECRET);
 
         assertThat(otherHost.statusCode()).isEqualTo(400);
-        assertThat(json(otherHost.body()).path("errors").get(0).path("code").asText()).isEqualTo("host_not_allowed");
+        assertThat(JsonErrors.code(otherHost.body())).isEqualTo("host_not_allowed");
         assertThat(otherScheme.statusCode()).isEqualTo(400);
         assertThat(EXTRACTS.findAll(anyRequestedFor(anyUrl()))).isEmpty();
     }
@@ -312,11 +310,11 @@ class BatchRouteTest extends ConnectorTestSupport {
         String url = EXTRACTS.baseUrl() + "/extracts/segment.json";
 
         HttpResponse<String> wrongSecret = postBatch(url, "not-the-secret");
-        HttpResponse<String> noQuery = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/batch"))
-                .POST(HttpRequest.BodyPublishers.ofString(batchBody(url))).build());
+        HttpResponse<String> noQuery = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/batch"))
+                .POST(HttpRequest.BodyPublishers.ofString(Backfills.body(url))).build());
 
         assertThat(wrongSecret.statusCode()).isEqualTo(401);
-        assertThat(json(wrongSecret.body()).path("errors").get(0).path("code").asText()).isEqualTo("invalid_credentials");
+        assertThat(JsonErrors.code(wrongSecret.body())).isEqualTo("invalid_credentials");
         assertThat(noQuery.statusCode()).isEqualTo(401);
         assertThat(EXTRACTS.findAll(anyRequestedFor(anyUrl()))).isEmpty();
         assertThat(output.getOut()).doesNotContain("not-the-secret");
@@ -333,13 +331,7 @@ class BatchRouteTest extends ConnectorTestSupport {
         assertThat(csv.statusCode()).isEqualTo(400);
         assertThat(accounts.statusCode()).isEqualTo(400);
         assertThat(notJson.statusCode()).isEqualTo(400);
-        assertThat(json(notJson.body()).path("errors").get(0).path("code").asText()).isEqualTo("invalid_json");
-    }
-
-    @Test
-    void thisContextHasNoStatusReportTimer() {
-        assertThat(camel.getRoute("hull-status-report")).isNull();
-        assertThat(camel.getRoute("hull-batch")).isNotNull();
+        assertThat(JsonErrors.code(notJson.body())).isEqualTo("invalid_json");
     }
 
     @Test
@@ -347,7 +339,7 @@ class BatchRouteTest extends ConnectorTestSupport {
         HttpResponse<String> answer = getStatus("no-such-job");
 
         assertThat(answer.statusCode()).isEqualTo(404);
-        assertThat(json(answer.body()).path("errors").get(0).path("code").asText()).isEqualTo("unknown_job");
+        assertThat(JsonErrors.code(answer.body())).isEqualTo("unknown_job");
     }
 
     private JsonNode awaitFinished(String jobId) {
@@ -360,22 +352,15 @@ class BatchRouteTest extends ConnectorTestSupport {
     }
 
     private HttpResponse<String> getStatus(String jobId) {
-        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/batch/" + jobId)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/batch/" + jobId)).GET().build());
     }
 
     private HttpResponse<String> postBatch(String extractUrl, String secret) {
-        return send(HttpRequest.newBuilder(batchUri(secret))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(batchBody(extractUrl))).build());
+        return send(Backfills.request(baseUrl(), ORGANIZATION, CONNECTOR_ID, secret, extractUrl));
     }
 
     private URI batchUri(String secret) {
-        return URI.create("http://localhost:" + port + "/batch?organization=" + ORGANIZATION + "&ship=" + CONNECTOR_ID
-                + "&secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8));
-    }
-
-    private static String batchBody(String extractUrl) {
-        return "{\"url\":\"" + extractUrl + "\",\"format\":\"json\",\"object_type\":\"user_report\"}";
+        return URI.create(baseUrl() + "/batch?" + Backfills.query(ORGANIZATION, CONNECTOR_ID, secret));
     }
 
     /** One extract line: a Hull user with its segment ids and account. */

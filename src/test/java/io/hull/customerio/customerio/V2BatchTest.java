@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.matching.ContentPattern;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.hull.customerio.simulator.CustomerIoSimulator;
 import io.hull.customerio.simulator.CustomerIoSimulator.Behaviour;
 import io.hull.customerio.support.ConnectorTestSupport;
@@ -101,6 +102,18 @@ class V2BatchTest extends ConnectorTestSupport {
         assertThat(SIMULATOR.batchItems()).containsEntry("identify", 1L).containsEntry("page", 1L);
         assertThat(SIMULATOR.refusedBatchItems()).isZero();
         assertThat(SIMULATOR.requests()).extracting(CustomerIoSimulator.Request::path).containsOnly("/api/v2/batch");
+        // every item of every batch request, in the order Customer.io received them: the page view of the person
+        // comes after the person's identify, in a later request (it waits for the identify's outcome)
+        List<String> items = new ArrayList<>();
+        List<LoggedRequest> batches = CUSTOMERIO.findAll(postRequestedFor(urlPathEqualTo("/api/v2/batch")));
+        for (int request = 0; request < batches.size(); request++) {
+            for (JsonNode item : json(batches.get(request).getBodyAsString()).path("batch")) {
+                items.add(request + ":" + item.path("type").asText() + "/" + item.path("action").asText() + "/"
+                        + item.path("identifiers"));
+            }
+        }
+        assertThat(items).containsExactly("0:person/identify/{\"email\":\"sven@hull.io\"}",
+                "1:person/page/{\"email\":\"sven@hull.io\"}");
     }
 
     @Test

@@ -2,9 +2,11 @@ package io.hull.customerio.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.config.ConnectorProperties;
+import io.hull.customerio.support.JsonErrors;
 import jakarta.servlet.FilterChain;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,9 +17,18 @@ import org.springframework.mock.web.MockHttpServletResponse;
 /** What is refused before any route or servlet parses a request (the same over real HTTP: SmartNotifierRequestTest). */
 class RequestScreeningTest {
 
-    private final RequestScreening screening = new RequestScreening(Set.of("/webhook"), 10_000, new ObjectMapper(),
-            java.util.Map.of("/smart-notifier", error -> java.util.Map.of("flow_control", "retry", "errors", java.util.List.of(error.asMap()))),
-            new RefusedRequests(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+    private static final long RETRY_IN_MILLIS = 4_321;
+
+    /** As the application registers it (RequestBodyLimits), with a flow control of its own to recognise. */
+    private final RequestScreening screening = screening();
+
+    private static RequestScreening screening() {
+        ConnectorProperties connector = new ConnectorProperties();
+        connector.getFlowControl().setRetryInMillis(RETRY_IN_MILLIS);
+        return new RequestBodyLimits().requestScreening(connector, new ObjectMapper(),
+                new RefusedRequests(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())).getFilter();
+    }
+
     private final AtomicBoolean passedOn = new AtomicBoolean();
     private final FilterChain route = (request, response) -> passedOn.set(true);
 
@@ -123,8 +134,7 @@ class RequestScreeningTest {
 
         assertThat(response.getStatus()).isEqualTo(404);
         assertThat(response.getContentType()).isEqualTo("application/json");
-        assertThat(new ObjectMapper().readTree(response.getContentAsString()).path("errors").get(0).path("code").asText())
-                .isEqualTo("not_found");
+        JsonErrors.assertError(response.getContentAsString(), "not_found");
     }
 
     @Test
@@ -134,7 +144,21 @@ class RequestScreeningTest {
         screening.doFilter(post("/smart-notifier", null), response, (req, res) -> ((jakarta.servlet.http.HttpServletResponse) res).sendError(503));
 
         assertThat(response.getStatus()).isEqualTo(503);
-        assertThat(new ObjectMapper().readTree(response.getContentAsString()).path("flow_control").asText()).isEqualTo("retry");
+        JsonNode answer = new ObjectMapper().readTree(response.getContentAsString());
+        assertThat(answer.path("flow_control").path("type").asText()).isEqualTo("retry");
+        assertThat(answer.path("flow_control").path("in").asLong()).isEqualTo(RETRY_IN_MILLIS);
+        JsonErrors.assertError(response.getContentAsString(), "unavailable");
+    }
+
+    @Test
+    void anotherPaths503HasNoFlowControl() throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+
+        screening.doFilter(post("/webhook", null), response, (req, res) -> ((jakarta.servlet.http.HttpServletResponse) res).sendError(503));
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(new ObjectMapper().readTree(response.getContentAsString()).has("flow_control")).isFalse();
+        JsonErrors.assertError(response.getContentAsString(), "unavailable");
     }
 
     private MockHttpServletResponse screen(MockHttpServletRequest request) throws Exception {

@@ -5,6 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +29,9 @@ class SandboxTest {
                     .POST(HttpRequest.BodyPublishers.ofFile(Path.of("examples/user-update-notification.json"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(notification.statusCode()).isEqualTo(200);
+            // README: "an identify PUT and the page view"
             assertThat(sandbox.customerIo().findAll(putRequestedFor(urlEqualTo("/api/v1/customers/sven%40hull.io")))).hasSize(1);
+            assertThat(sandbox.customerIo().findAll(postRequestedFor(urlEqualTo("/api/v1/customers/sven%40hull.io/events")))).hasSize(1);
 
             HttpResponse<String> webhook = http.send(HttpRequest.newBuilder(URI.create(connector + "/webhook?token=sandbox-token"))
                     .header("Content-Type", "application/json")
@@ -36,11 +40,20 @@ class SandboxTest {
             assertThat(webhook.statusCode()).isEqualTo(200);
             // the notification's traits write-back and the webhook's track call
             assertThat(sandbox.hull().findAll(postRequestedFor(urlEqualTo("/")))).hasSizeGreaterThanOrEqualTo(2);
-            assertThat(sandbox.hull().findAll(postRequestedFor(urlEqualTo("/"))).toString()).contains("Email Delivered");
+            assertThat(sandbox.hull().findAll(postRequestedFor(urlEqualTo("/"))).toString()).contains("customerio/hash")
+                    .contains("Email Delivered");
 
+            // the sandbox's credentials work against its Customer.io stand-in; it whitelists no segment of its own
+            // (the example notification carries its settings), which is what /status warns about
             HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(connector + "/status")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(status.body()).contains("\"status\"");
+            assertThat(status.statusCode()).isEqualTo(200);
+            JsonNode report = new ObjectMapper().readTree(status.body());
+            assertThat(report.path("status").asText()).as(status.body()).isEqualTo("warning");
+            assertThat(report.path("track_url").asText()).isEqualTo(sandbox.customerIo().baseUrl());
+            assertThat(report.path("messages")).extracting(JsonNode::asText)
+                    .anySatisfy(message -> assertThat(message).startsWith("No segment is whitelisted"))
+                    .noneSatisfy(message -> assertThat(message).containsIgnoringCase("credentials"));
         }
     }
 

@@ -14,11 +14,10 @@ import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.config.HullProperties;
 import org.apache.camel.ProducerTemplate;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.hull.customerio.support.BasicAuth;
 import io.hull.customerio.support.ConnectorTestSupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,8 +51,7 @@ class StatusEndpointTest extends ConnectorTestSupport {
         hull.setConnectorId("connector-1");
         hull.setSecret("hull-secret-1");
         hull.getBatch().setAllowedHosts(List.of("hull-extracts.example"));
-        String auth = "Basic " + Base64.getEncoder().encodeToString("site-1:key-1".getBytes(StandardCharsets.UTF_8));
-        CUSTOMERIO.stubFor(get(urlEqualTo("/api/v1/accounts/region")).withHeader("Authorization", equalTo(auth))
+        CUSTOMERIO.stubFor(get(urlEqualTo("/api/v1/accounts/region")).withHeader("Authorization", equalTo(BasicAuth.of("site-1", "key-1")))
                 .willReturn(aResponse().withStatus(200).withBody("{\"region\":\"us\"}")));
     }
 
@@ -175,15 +173,20 @@ class StatusEndpointTest extends ConnectorTestSupport {
 
     @Test
     void withoutHullCredentialsNothingIsReported() {
-        hull.setOrganization(null);
-        camel.sendBody("direct:report-status-to-hull", null);
+        HULL.stubFor(put(urlEqualTo("/api/v1/connector-1/status")).willReturn(aResponse().withStatus(200)));
+        // the same as above, pointed at the Hull stand-in, but for the organization
+        runStatusReport(null);
 
         assertThat(HULL.getAllServeEvents()).isEmpty();
     }
 
     /** Runs route report-status-to-hull once, with Hull credentials that point at the Hull stand-in. */
     private void reportWithHullCredentials() {
-        hull.setOrganization("acme.hullapp.io");
+        runStatusReport("acme.hullapp.io");
+    }
+
+    private void runStatusReport(String organization) {
+        hull.setOrganization(organization);
         hull.setConnectorId("connector-1");
         hull.setSecret("hull-secret-1");
         hull.setApiUrl(HULL.baseUrl());
