@@ -3,10 +3,13 @@ package io.hull.customerio.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hull.customerio.support.ConnectorTestSupport;
+import io.hull.customerio.support.JsonErrors;
 import io.hull.customerio.support.TestNotifications;
+import io.hull.customerio.support.Timing;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.annotation.DirtiesContext;
@@ -15,7 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The broker goes away while the connector runs (its producers know the topics' metadata, so they do not wait for
- * it but for acknowledgements): both doors answer 503 in under 3 s with the default producer timeouts.
+ * it but for acknowledgements): both doors answer 503 kafka_unavailable with the default producer timeouts, within
+ * docs/kafka.md's 3 s.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class KafkaBrokerGoneTest extends ConnectorTestSupport {
@@ -44,7 +48,7 @@ class KafkaBrokerGoneTest extends ConnectorTestSupport {
     }
 
     @Test
-    void bothDoorsAnswer503InUnder3SecondsOnceTheBrokerIsGone() throws Exception {
+    void bothDoorsAnswer503WithinTheirBoundOnceTheBrokerIsGone() throws Exception {
         // the producers learn the topics while the broker is there
         assertThat(postNotification(TestNotifications.forSite("gone-site", 2)).statusCode()).isEqualTo(200);
         assertThat(sendWebhook().statusCode()).isEqualTo(200);
@@ -53,20 +57,22 @@ class KafkaBrokerGoneTest extends ConnectorTestSupport {
 
         long start = System.nanoTime();
         HttpResponse<String> notification = postNotification(TestNotifications.forSite("gone-site", 20));
-        long notificationMillis = (System.nanoTime() - start) / 1_000_000;
+        Duration notificationTook = Timing.since(start);
         start = System.nanoTime();
         HttpResponse<String> webhook = sendWebhook();
-        long webhookMillis = (System.nanoTime() - start) / 1_000_000;
+        Duration webhookTook = Timing.since(start);
 
         assertThat(notification.statusCode()).isEqualTo(503);
         assertThat(json(notification.body()).path("flow_control").path("type").asText()).isEqualTo("retry");
-        assertThat(notificationMillis).isLessThan(3_000);
+        JsonErrors.assertError(notification.body(), "kafka_unavailable");
+        assertThat(notificationTook).isLessThan(KafkaDownTest.ANSWERED_WITHIN);
         assertThat(webhook.statusCode()).isEqualTo(503);
-        assertThat(webhookMillis).isLessThan(3_000);
+        JsonErrors.assertError(webhook.body(), "kafka_unavailable");
+        assertThat(webhookTook).isLessThan(KafkaDownTest.ANSWERED_WITHIN);
     }
 
     private HttpResponse<String> sendWebhook() throws Exception {
-        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhook?token=cio-token-for-tests"))
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhook?token=cio-token-for-tests"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(((com.fasterxml.jackson.databind.node.ObjectNode)
                         resource("fixtures/customerio/reporting-email-delivered.json")).put("event_id", java.util.UUID.randomUUID().toString()))))

@@ -1,15 +1,17 @@
 package io.hull.customerio.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.hull.customerio.support.Concurrently;
+import io.hull.customerio.support.TestNotifications;
 import io.hull.customerio.support.ThrottledConnectorTestSupport;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import io.hull.customerio.support.TestNotifications;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,9 +21,9 @@ import org.junit.jupiter.api.Test;
 class RateLimitTest extends ThrottledConnectorTestSupport {
 
     /**
-     * Enough work for 3 full seconds and a partial 4th at 20/s: 2 notifications × 32 users per site. Not more: the
-     * last request must go before the notification's deadline (customerio.retry.max-elapsed, 4 s here), and each
-     * second of the limiter lasts 1 s plus a round trip (70 requests took 3.4-3.5 s and missed it in 2 runs of 8).
+     * Enough work for 3 full seconds and a partial 4th at 20/s: 2 notifications × 32 users per site, well within the
+     * notifications' deadline (customerio.retry.max-elapsed, 8 s here; each second of the limiter lasts 1 s plus a
+     * round trip).
      */
     private static final int USERS_PER_NOTIFICATION = 32;
 
@@ -29,33 +31,24 @@ class RateLimitTest extends ThrottledConnectorTestSupport {
     void everySiteGetsAtMostTheLimitInAnyOneSecondWindowAndNearlyAllOfIt() throws Exception {
         List<String> sites = List.of("rate-site-a", "rate-site-b");
         // warm the path up on a site of its own: a cold JVM spent 1-2 s before the first request left (class loading,
-        // the JIT), time taken from the 4 s deadline that this test does not measure
+        // the JIT), time taken from the deadline that this test does not measure
         assertThat(postNotification(notificationFor("rate-warm-up", 20)).statusCode()).isEqualTo(200);
-        ExecutorService hull = Executors.newFixedThreadPool(4);
-        long posted = System.currentTimeMillis();
-        try {
-            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-            for (int n = 0; n < 2; n++) {
-                for (String site : sites) {
-                    var notification = notificationFor(site, USERS_PER_NOTIFICATION);
-                    answers.add(CompletableFuture.supplyAsync(() -> postNotification(notification), hull));
-                }
-            }
-            for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                answer.get();
-            }
-            // the arrivals first: when a notification missed its deadline, they show how the seconds went
+        List<Callable<HttpResponse<String>>> hull = new ArrayList<>();
+        for (int n = 0; n < 2; n++) {
             for (String site : sites) {
-                List<Long> arrivals = arrivals(site);
-                System.out.printf("rate %s: first arrival %d ms after posting, last after %d ms, per consecutive second %s%n",
-                        site, arrivals.get(0) - posted, arrivals.get(arrivals.size() - 1) - posted, consecutiveSeconds(arrivals));
+                var notification = notificationFor(site, USERS_PER_NOTIFICATION);
+                hull.add(() -> postNotification(notification));
             }
-            for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                assertThat(answer.get().statusCode()).isEqualTo(200);
-            }
-        } finally {
-            hull.shutdownNow();
         }
+        long posted = System.currentTimeMillis();
+        List<HttpResponse<String>> answers = Concurrently.all(hull);
+        // the arrivals first: when a notification missed its deadline, they show how the seconds went
+        for (String site : sites) {
+            List<Long> arrivals = arrivals(site);
+            System.out.printf("rate %s: first arrival %d ms after posting, last after %d ms, per consecutive second %s%n",
+                    site, arrivals.get(0) - posted, arrivals.get(arrivals.size() - 1) - posted, consecutiveSeconds(arrivals));
+        }
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
 
         for (String site : sites) {
             List<Long> arrivals = arrivals(site);
@@ -71,10 +64,11 @@ class RateLimitTest extends ThrottledConnectorTestSupport {
                     RATE_LIMIT, seconds, achieved);
 
             assertThat(worstWindow).as("most requests in any 1 s window").isLessThanOrEqualTo(RATE_LIMIT);
-            // Not starved: on a loaded 2-core CI machine one second may fall short (14 of 20 seen once), so the
-            // bound is on the average while work remained. Precision is measured by the benchmark (100.0 %).
+            // Not starved. A slot is free again 1 s after its request ended, so a site gets limit / (1 s + round trip)
+            // per second: 0.7 of the limit is round trips of 430 ms on average, which only a limiter that holds slots
+            // too long (or a wider window) reaches. Precision is measured by the benchmark (100.0 %).
             assertThat(fullSeconds).as("full seconds").hasSizeGreaterThanOrEqualTo(2);
-            assertThat(achieved).as("requests per second while work remained").isGreaterThanOrEqualTo(0.8 * RATE_LIMIT);
+            assertThat(achieved).as("requests per second while work remained").isGreaterThanOrEqualTo(0.7 * RATE_LIMIT);
         }
 
         // Independent budgets: both sites were served at the same time, each at its own full rate.
@@ -90,34 +84,33 @@ class RateLimitTest extends ThrottledConnectorTestSupport {
     }
 
     /**
-     * A site with a backlog (3 s of work at its limit) must not hold up another: the threads that sync users are
+     * A site with a backlog (4 s of work at its limit) must not hold up another: the threads that sync users are
      * shared by every notification, and a user waiting for its site's slot holds one. With too few of them, the
-     * quiet site's users queued behind the busy site's (0.8-0.9 s late with Camel's default pool of 10).
+     * quiet site's users queued behind the busy site's (0.8-0.9 s late with Camel's default pool of 10). Said in
+     * order, not time: the quiet site's calls all arrive while the busy site still has a second's worth to send.
      */
     @Test
     void aSiteAtItsLimitDoesNotHoldUpAnotherSite() throws Exception {
         assertThat(postNotification(notificationFor("noisy-warm-up", 20)).statusCode()).isEqualTo(200);
-        ExecutorService hull = Executors.newFixedThreadPool(2);
-        try {
-            var busy = notificationFor("noisy-busy-site", 3 * RATE_LIMIT);
-            CompletableFuture<HttpResponse<String>> busyAnswer = CompletableFuture.supplyAsync(() -> postNotification(busy), hull);
-            // the busy site's users are all waiting for their slots by now
-            Thread.sleep(300);
-            long posted = System.currentTimeMillis();
-            HttpResponse<String> quietAnswer = postNotification(notificationFor("noisy-quiet-site", 5));
-            long answered = System.currentTimeMillis() - posted;
-            System.out.printf("noisy: quiet answered after %d ms, its arrivals %s, busy's per second %s%n", answered,
-                    arrivals("noisy-quiet-site").stream().map(t -> t - posted).toList(),
-                    consecutiveSeconds(arrivals("noisy-busy-site")));
+        var busy = notificationFor("noisy-busy-site", 4 * RATE_LIMIT);
+        CompletableFuture<HttpResponse<String>> busyAnswer = CompletableFuture.supplyAsync(() -> postNotification(busy));
+        // its first second's slots are taken: the rest of its users wait for slots, each holding a thread
+        await().atMost(Duration.ofSeconds(30)).until(() -> arrivals("noisy-busy-site").size() >= RATE_LIMIT);
 
-            assertThat(quietAnswer.statusCode()).isEqualTo(200);
-            assertThat(arrivals("noisy-quiet-site")).hasSize(5);
-            assertThat(answered).as("ms until the quiet site's notification was answered").isLessThan(500);
-            assertThat(busyAnswer.get().statusCode()).isEqualTo(200);
-            assertThat(arrivals("noisy-busy-site")).hasSize(3 * RATE_LIMIT);
-        } finally {
-            hull.shutdownNow();
-        }
+        HttpResponse<String> quietAnswer = postNotification(notificationFor("noisy-quiet-site", 5));
+
+        assertThat(quietAnswer.statusCode()).isEqualTo(200);
+        assertThat(busyAnswer.get().statusCode()).isEqualTo(200);
+        List<Long> quiet = arrivals("noisy-quiet-site");
+        List<Long> busyArrivals = arrivals("noisy-busy-site");
+        long lastQuiet = quiet.get(quiet.size() - 1);
+        System.out.printf("noisy: quiet arrivals %s ms after the busy site's first, busy's per second %s%n",
+                quiet.stream().map(t -> t - busyArrivals.get(0)).toList(), consecutiveSeconds(busyArrivals));
+        assertThat(quiet).hasSize(5);
+        assertThat(busyArrivals).hasSize(4 * RATE_LIMIT);
+        assertThat(busyArrivals.stream().filter(t -> t > lastQuiet).count())
+                .as("the busy site's calls still to come when the quiet site's were all made")
+                .isGreaterThanOrEqualTo(RATE_LIMIT);
     }
 
     /** Arrivals in [first + k s, first + (k+1) s) for k = 0, 1, ... */
