@@ -3,8 +3,11 @@ package io.hull.customerio.support;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -26,6 +29,18 @@ public abstract class ThrottledConnectorTestSupport extends ConnectorTestSupport
         registry.add("customerio.retry.max-backoff", () -> "400ms");
         registry.add("customerio.retry.max-attempts", () -> "100");
         registry.add("customerio.retry.max-elapsed", () -> MAX_ELAPSED_MILLIS + "ms");
+    }
+
+    @Autowired
+    private MeterRegistry meters;
+
+    /**
+     * customerio_retries_total{reason="429"}: a call answered 429 that will be tried again; with a Retry-After, its
+     * site is paused before it is counted.
+     */
+    protected double retriesAfter429() {
+        Counter counter = meters.find("customerio.retries").tag("reason", "429").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     protected static ObjectNode notificationFor(String siteId, int users) {

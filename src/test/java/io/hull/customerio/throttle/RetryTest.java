@@ -14,15 +14,12 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.hull.customerio.support.ThrottledConnectorTestSupport;
 import io.hull.customerio.support.Timing;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** Retries of Customer.io calls, seen from Customer.io's side and in the answer to Hull. */
 class RetryTest extends ThrottledConnectorTestSupport {
@@ -30,14 +27,6 @@ class RetryTest extends ThrottledConnectorTestSupport {
     /** customerio.request-timeout in the tests (ConnectorTestSupport). */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
-    @Autowired
-    MeterRegistry meters;
-
-    /** customerio_retries_total{reason="429"}: counted after the site was paused. */
-    private double retriesAfter429() {
-        Counter counter = meters.find("customerio.retries").tag("reason", "429").counter();
-        return counter == null ? 0 : counter.count();
-    }
 
     @Test
     void a503IsRetriedAndTheNotificationSucceeds() {
