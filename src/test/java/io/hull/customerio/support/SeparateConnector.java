@@ -115,8 +115,7 @@ public final class SeparateConnector implements AutoCloseable {
 
         /** Started from the test classpath, as the tests' own connector runs; ready when this returns. */
         public SeparateConnector start() {
-            return launch(name, jvmOptions, Map.of(), fromTestClasspath(), arguments(), freePort(), logOf(name), STARTUP,
-                    Path.of(System.getProperty("user.dir")));
+            return startIn(Path.of(System.getProperty("user.dir")));
         }
 
         /** Started in another working directory (nothing of the repository's beside it). */
@@ -131,10 +130,12 @@ public final class SeparateConnector implements AutoCloseable {
         }
     }
 
+    /** The user topic of a connector started with {@link Launch#kafka}. */
     public static String userTopic(String prefix) {
         return prefix + "-users";
     }
 
+    /** The webhook topic of a connector started with {@link Launch#kafka}. */
     public static String webhookTopic(String prefix) {
         return prefix + "-webhooks";
     }
