@@ -24,8 +24,12 @@ import io.hull.customerio.support.RawHttp;
 import io.hull.customerio.support.SeparateConnector;
 import io.hull.customerio.support.TestNotifications;
 import io.hull.customerio.support.WebhookSignature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * No secret in any log line at any level: the connector runs at {@code logging.level.root=DEBUG} in a process of
@@ -68,7 +73,7 @@ class SecretsInLogsTest {
     private static SeparateConnector connector;
 
     @BeforeAll
-    static void start() throws java.io.IOException {
+    static void start() throws IOException {
         customerIo = new WireMockServer(options().dynamicPort());
         customerIo.start();
         hull = new WireMockServer(options().dynamicPort());
@@ -78,9 +83,9 @@ class SecretsInLogsTest {
     }
 
     /** Every secret there is to configure, and everything logged, at the most detailed level. */
-    private static SeparateConnector.Launch launch(String name) throws java.io.IOException {
+    private static SeparateConnector.Launch launch(String name) throws IOException {
         // an access log of its own, emptied: an earlier run's lines would show requests this one never made
-        org.springframework.util.FileSystemUtils.deleteRecursively(accessLogs(name));
+        FileSystemUtils.deleteRecursively(accessLogs(name));
         return SeparateConnector.named(name).customerIo(customerIo).hull(hull).notifier(notifier)
                 .set("logging.level.root", "TRACE")
                 .set("customerio.site-id", CONFIG_SITE)
@@ -98,8 +103,8 @@ class SecretsInLogsTest {
                 .set("server.tomcat.accesslog.buffered", "false");
     }
 
-    private static java.nio.file.Path accessLogs(String connectorName) {
-        return java.nio.file.Path.of("target", connectorName + "-access");
+    private static Path accessLogs(String connectorName) {
+        return Path.of("target", connectorName + "-access");
     }
 
     @AfterAll
@@ -151,12 +156,12 @@ class SecretsInLogsTest {
 
     private static void assertNoSecretIn(SeparateConnector connector) {
         List<String> lines = new ArrayList<>(connector.lines());
-        try (var files = java.nio.file.Files.list(accessLogs(connector.name()))) {
-            for (java.nio.file.Path file : files.toList()) {
-                lines.addAll(java.nio.file.Files.readAllLines(file));
+        try (var files = Files.list(accessLogs(connector.name()))) {
+            for (Path file : files.toList()) {
+                lines.addAll(Files.readAllLines(file));
             }
-        } catch (java.io.IOException noAccessLogYet) {
-            throw new java.io.UncheckedIOException(noAccessLogYet);
+        } catch (IOException noAccessLogYet) {
+            throw new UncheckedIOException(noAccessLogYet);
         }
         assertThat(lines).as("requests were in the access log").anyMatch(line -> line.contains("\"POST /webhook HTTP/1.1\" 200"));
         assertThat(lines).as("the connector logged at TRACE").anyMatch(line -> line.contains("\"level\":\"TRACE\""));

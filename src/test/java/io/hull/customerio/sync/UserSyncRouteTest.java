@@ -20,8 +20,6 @@ import io.hull.customerio.support.BasicAuth;
 import io.hull.customerio.support.ConnectorTestSupport;
 import io.hull.customerio.support.JsonErrors;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
