@@ -14,6 +14,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -141,7 +142,7 @@ class SecretsInLogsTest {
                 SeparateConnector.webhookTopic("secrets") + ".dlq");
         kafka.afterPropertiesSet();
         try (SeparateConnector kafkaMode = launch("secrets-in-logs-test-kafka").kafka(kafka.getBrokersAsString(), "secrets").start()) {
-            expect(200, sendSigned(kafkaMode, notificationWithSecrets(2)));
+            expect(200, sendSigned(kafkaMode, notificationWithSecrets("kafka", 2)));
             sendWebhook(kafkaMode);
             // the webhook's track call, made by its consumer
             await().atMost(Duration.ofSeconds(30)).until(() -> hull.findAll(postRequestedFor(urlEqualTo("/"))).stream()
@@ -183,23 +184,26 @@ class SecretsInLogsTest {
     // --- the scenarios
 
     private void notifierScenarios() throws Exception {
-        // sent, with an event; Customer.io failing once, then refusing; Hull failing the write-back
-        expect(200, sendSigned(notificationWithSecrets(3)));
+        // sent; Customer.io failing once, then refusing; Hull failing the write-back
+        expect(200, sendSigned(notificationWithSecrets("sent", 3)));
+        assertThat(putsOf("sent")).isEqualTo(3);
         customerIo.stubFor(put(urlPathMatching("/api/v1/customers/.*")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(500)).willSetStateTo("recovered"));
         customerIo.stubFor(put(urlPathMatching("/api/v1/customers/.*")).inScenario("flaky").whenScenarioStateIs("recovered")
                 .willReturn(aResponse().withStatus(200).withBody("{}")));
-        expect(200, sendSigned(notificationWithSecrets(1)));
+        expect(200, sendSigned(notificationWithSecrets("flaky", 1)));
+        assertThat(putsOf("flaky")).as("a 500, then the retry").isEqualTo(2);
         customerIo.stubFor(put(urlPathMatching("/api/v1/customers/.*")).willReturn(aResponse().withStatus(401)
                 .withBody("{\"meta\":{\"error\":\"Unauthorized request\"}}")));
-        expect(200, sendSigned(notificationWithSecrets(1)));
+        expect(200, sendSigned(notificationWithSecrets("refused", 1)));
+        assertThat(putsOf("refused")).as("refused for good: not retried").isEqualTo(1);
         customerIo.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
         hull.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(500)));
-        expect(503, sendSigned(notificationWithSecrets(1)));
+        expect(503, sendSigned(notificationWithSecrets("hull-down", 1)));
         hull.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
 
         // refused: a form body, no signature, a reused signature, a malformed query
-        ObjectNode notification = notificationWithSecrets(1);
+        ObjectNode notification = notificationWithSecrets("refusals", 1);
         byte[] body = JSON.writeValueAsBytes(notification);
         String notificationId = notification.path("notification_id").asText();
         for (String form : List.of("application/x-www-form-urlencoded", "application/x-www-form-urlencoded+json",
@@ -275,14 +279,28 @@ class SecretsInLogsTest {
 
     // --- helpers
 
-    private static ObjectNode notificationWithSecrets(int users) {
+    /**
+     * Users of their own for each scenario ({@code <site>-<scenario>-user-<i>}): a user sent before is skipped as
+     * unchanged, and the path the scenario is about (a retry, a refusal, a failed write-back) would never run.
+     */
+    private static ObjectNode notificationWithSecrets(String scenario, int users) {
         ObjectNode notification = TestNotifications.forSite(NOTIFICATION_SITE, users);
+        for (JsonNode message : notification.path("messages")) {
+            ObjectNode user = (ObjectNode) message.path("user");
+            String id = user.path("id").asText().replace(NOTIFICATION_SITE + "-", NOTIFICATION_SITE + "-" + scenario + "-");
+            user.put("id", id).put("email", id + "@example.com");
+        }
         ObjectNode configuration = notification.with("configuration");
         configuration.put("organization", ORGANIZATION).put("id", CONNECTOR_ID).put("secret", NOTIFICATION_HULL_SECRET);
         ObjectNode settings = notification.with("connector").with("private_settings");
         settings.put("api_key", NOTIFICATION_API_KEY).putArray("synchronized_segments")
                 .add(notification.path("messages").get(0).path("segments").get(0).path("id").asText());
         return notification;
+    }
+
+    /** The PUTs Customer.io received for the users of a scenario. */
+    private static int putsOf(String scenario) {
+        return customerIo.findAll(putRequestedFor(urlPathMatching("/api/v1/customers/" + NOTIFICATION_SITE + "-" + scenario + "-user-.*"))).size();
     }
 
     private RawHttp.Response sendSigned(ObjectNode notification) throws Exception {
