@@ -1,31 +1,35 @@
 package io.hull.customerio.batch;
 
-import io.hull.customerio.sync.UserSyncPlanner;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hull.customerio.sync.UserSyncResult;
-import io.hull.customerio.sync.UserSyncTask;
+import io.hull.customerio.sync.UserSync;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Map;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
-/** The steps of route sync-batch-chunk (and its kafka mode twin) that are about the job: planning and counting. */
+/** The steps of route hull-batch-chunk (and its kafka mode twin) that are about the job: its users, their counts. */
 @Component("batchChunks")
 public class BatchChunks {
 
     /** Exchange property holding the {@link BatchChunk} while its users are synced. */
     public static final String PROPERTY = "batchChunk";
 
-    private final UserSyncPlanner planner;
     private final MeterRegistry meters;
 
-    public BatchChunks(UserSyncPlanner planner, MeterRegistry meters) {
-        this.planner = planner;
+    public BatchChunks(MeterRegistry meters) {
         this.meters = meters;
     }
 
-    /** Each user of the chunk planned with the notification rules. */
-    public List<UserSyncTask> plan(BatchChunk chunk) {
-        return chunk.messages().stream().map(message -> planner.plan(chunk.context(), message)).toList();
+    /**
+     * Step {@code batch-users} of route hull-batch-chunk: the chunk's users as notification messages (the body route
+     * sync-user takes), their context in property {@value UserSync#CONTEXT}: the notification rules apply unchanged.
+     */
+    public List<JsonNode> users(BatchChunk chunk, @ExchangeProperties Map<String, Object> properties) {
+        properties.put(UserSync.CONTEXT, chunk.context());
+        return chunk.messages();
     }
 
     /** The chunk's users as sent, skipped or failed, in the job's counts and in {@code hull_connector_batch_users_total}. */

@@ -9,7 +9,7 @@ import io.hull.customerio.errors.NetworkErrors;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.logging.DecisionLog;
 import io.hull.customerio.sync.NotificationContext;
-import io.hull.customerio.sync.UserSyncPlanner;
+import io.hull.customerio.sync.SyncContexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -43,17 +43,17 @@ public class ExtractChunks implements Expression {
     public static final String JOB = "batchJob";
 
     private final HullProperties hull;
-    private final UserSyncPlanner planner;
+    private final SyncContexts contexts;
     private final ObjectMapper json;
     private final DecisionLog decisions;
     private final MeterRegistry meters;
     private final ExtractFetch fetch;
 
-    public ExtractChunks(HullProperties hull, UserSyncPlanner planner, ObjectMapper json, DecisionLog decisions,
+    public ExtractChunks(HullProperties hull, SyncContexts contexts, ObjectMapper json, DecisionLog decisions,
                          MeterRegistry meters, ExtractFetch fetch) {
         this.fetch = fetch;
         this.hull = hull;
-        this.planner = planner;
+        this.contexts = contexts;
         this.json = json;
         this.decisions = decisions;
         this.meters = meters;
@@ -67,7 +67,7 @@ public class ExtractChunks implements Expression {
             body = InputStream.nullInputStream();
         }
         // A batch carries no private settings: connector.settings and customerio.site-id/api-key apply.
-        NotificationContext context = planner.context(
+        NotificationContext context = contexts.of(
                 new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret()), json.createObjectNode());
         return type.cast(new Chunks(exchange, job, context,
                 new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.CustomerIoProperties;
-import io.hull.customerio.sync.UserSyncTask;
+import io.hull.customerio.sync.UserSync;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -84,9 +84,9 @@ public class BatchItems {
      * Step batch-item-ticket: the v1 call as a v2 item. An item over Customer.io's 32 KB is refused here, alone
      * (CustomerIoRejectedException): it would make Customer.io refuse it, and it must not hold a batch back.
      */
-    public Ticket ticket(@Body CustomerIoCall call, @ExchangeProperty(CustomerIoCalls.TASK_PROPERTY) UserSyncTask task,
+    public Ticket ticket(@Body CustomerIoCall call, @ExchangeProperty(UserSync.PROPERTY) UserSync user,
                          @ExchangeProperty(CustomerIoCalls.DEADLINE_PROPERTY) Deadline deadline) {
-        Map<String, Object> item = item(call, task);
+        Map<String, Object> item = item(call, user);
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(item);
@@ -109,17 +109,17 @@ public class BatchItems {
      * when user_id_mapping is email, else by {@code id}; an anonymous event by {@code anonymous_id}.
      */
     @SuppressWarnings("unchecked")
-    Map<String, Object> item(CustomerIoCall call, UserSyncTask task) {
+    Map<String, Object> item(CustomerIoCall call, UserSync user) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("type", "person");
         Map<String, Object> payload = call.payload() instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-        boolean anonymous = "/api/v1/events".equals(call.path());
+        boolean anonymous = CustomerIoCall.ANONYMOUS_EVENTS.equals(call.path());
         Map<String, Object> identifiers = new LinkedHashMap<>();
         if (anonymous) {
             identifiers.put("anonymous_id", payload.get("anonymous_id"));
         } else {
-            boolean byEmail = "email".equals(task.context().settings().userIdMapping());
-            identifiers.put(byEmail ? "email" : "id", task.customerId());
+            boolean byEmail = "email".equals(user.settings().userIdMapping());
+            identifiers.put(byEmail ? "email" : "id", user.customerId());
         }
         switch (call.method()) {
             case "PUT" -> {

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
  */
 public record CustomerIoCall(CustomerIoCredentials credentials, String method, String path, Object payload) {
 
+    /** Where an anonymous event goes. */
+    public static final String ANONYMOUS_EVENTS = "/api/v1/events";
+
     /** {@code /api/v1/customers/{id}} with the id percent-encoded ({@code @} → {@code %40}, {@code /} → {@code %2F}, space → {@code %20}). */
     public static String customerPath(String customerId) {
         return "/api/v1/customers/" + URLEncoder.encode(customerId, StandardCharsets.UTF_8).replace("+", "%20");

@@ -3,7 +3,7 @@ package io.hull.customerio.customerio;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.CustomerIoProperties;
-import io.hull.customerio.sync.UserSyncTask;
+import io.hull.customerio.sync.UserSync;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -33,8 +33,6 @@ public class CustomerIoCalls {
     public static final String DEADLINE_PROPERTY = "customerIoDeadline";
     /** Exchange property holding the call while it is attempted (the body is the request, then the answer). */
     public static final String CALL_PROPERTY = "customerIoCall";
-    /** Exchange property holding the user's {@link UserSyncTask} in route customerio-user-sync. */
-    public static final String TASK_PROPERTY = "userTask";
     /** An attempt with less time than this left before the deadline is not started. */
     static final Duration MIN_ATTEMPT_TIME = Duration.ofMillis(50);
     /** Customer.io's error bodies are short; anything longer is cut in logs. */
@@ -60,17 +58,19 @@ public class CustomerIoCalls {
     }
 
     /** Identify: one PUT of one chunk of the customer's attributes. */
-    public CustomerIoCall identify(@Body Map<String, Object> attributes, @ExchangeProperty(TASK_PROPERTY) UserSyncTask task) {
-        return new CustomerIoCall(task.context().customerIo(), "PUT", CustomerIoCall.customerPath(task.customerId()), attributes);
+    public CustomerIoCall identify(@Body Map<String, Object> attributes, @ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+        return new CustomerIoCall(user.context().customerIo(), "PUT", CustomerIoCall.customerPath(user.customerId()), attributes);
     }
 
-    public CustomerIoCall delete(@ExchangeProperty(TASK_PROPERTY) UserSyncTask task) {
-        return new CustomerIoCall(task.context().customerIo(), "DELETE", CustomerIoCall.customerPath(task.customerId()), null);
+    public CustomerIoCall delete(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+        return new CustomerIoCall(user.context().customerIo(), "DELETE", CustomerIoCall.customerPath(user.customerId()), null);
     }
 
-    /** Customer event or anonymous event, with its deterministic {@code id}. */
-    public CustomerIoCall event(@Body EventCall event) {
-        return new CustomerIoCall(event.credentials(), "POST", event.path(), event.payload());
+    /** A customer's event, or an anonymous one when it goes with an anonymous id (route sync-user-events). */
+    public CustomerIoCall event(@Body Map<String, Object> event, @ExchangeProperty(UserSync.PROPERTY) UserSync user,
+                                @ExchangeProperty(UserSync.ANONYMOUS_ID) String anonymousId) {
+        String path = anonymousId != null ? CustomerIoCall.ANONYMOUS_EVENTS : CustomerIoCall.customerPath(user.customerId()) + "/events";
+        return new CustomerIoCall(user.context().customerIo(), "POST", path, event);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.input.InputRules;
 import io.hull.customerio.sync.SyncSettings;
+import io.hull.customerio.sync.UserSync;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,6 +52,18 @@ public class CustomerMapper {
      */
     public static String unusableId(String id) {
         return InputRules.hasControlCharacter(id) ? "holds control characters" : null;
+    }
+
+    /**
+     * Step {@code map-customer} of route sync-user: the customer as it will be sent, a mutable Map of Customer.io
+     * attribute names to values, {@code id} first (the identified user's Customer.io id), then the attributes.
+     */
+    public Map<String, Object> customer(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+        Map<String, Object> customer = new LinkedHashMap<>();
+        customer.put("id", user.customerId());
+        customer.putAll(attributes(user.user(), user.message().path("account"), CustomerMapper.segmentNames(user.message().path("segments")),
+                user.settings(), user.leftOut()));
+        return customer;
     }
 
     /**

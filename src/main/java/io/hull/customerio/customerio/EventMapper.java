@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.f4b6a3.ulid.Ulid;
 import io.hull.customerio.input.InputRules;
+import io.hull.customerio.sync.UserSync;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +15,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,8 +38,12 @@ public class EventMapper {
         this.json = json;
     }
 
-    /** An event for a known customer, or an anonymous one when {@code customerId} is null. */
-    public EventCall map(JsonNode event, CustomerIoCredentials credentials, String customerId, String anonymousId) {
+    /**
+     * Step {@code map-event} of route sync-user-events: the Customer.io event of a Hull event, a mutable Map
+     * ({@code name}, {@code data}, {@code timestamp}, {@code id}; a page view's {@code type}; an anonymous event's
+     * {@code anonymous_id} when {@code anonymousId} is given).
+     */
+    public Map<String, Object> event(@Body JsonNode event, @ExchangeProperty(UserSync.ANONYMOUS_ID) String anonymousId) {
         String hullName = event.path("event").asText();
         Instant timestamp = timestamp(event.path("created_at").asText(null));
         Map<String, Object> data = new LinkedHashMap<>();
@@ -55,7 +62,7 @@ public class EventMapper {
         } else {
             payload.put("name", hullName);
         }
-        if (customerId == null) {
+        if (anonymousId != null) {
             payload.put("anonymous_id", anonymousId);
         }
         payload.put("data", data);
@@ -63,10 +70,11 @@ public class EventMapper {
             payload.put("timestamp", timestamp.getEpochSecond());
         }
         payload.put("id", eventId(event, timestamp));
-        return new EventCall(credentials, customerId, hullName, payload, refusal(payload));
+        return payload;
     }
 
-    private String refusal(Map<String, Object> payload) {
+    /** Why Customer.io would refuse the event (a name or data over its limits), or {@code null}. */
+    public String refusal(Map<String, Object> payload) {
         Object name = payload.get("name");
         if (name == null || name.toString().isBlank()) {
             return PAGE.equals(payload.get("type")) ? "page view without a URL" : "event without a name";

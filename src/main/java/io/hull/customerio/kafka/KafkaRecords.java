@@ -12,12 +12,14 @@ import io.hull.customerio.hull.HullUnavailableException;
 import io.hull.customerio.sync.MessageDeduplicator;
 import io.hull.customerio.sync.NotificationContext;
 import io.hull.customerio.sync.SyncStateWriter;
-import io.hull.customerio.sync.UserSyncPlanner;
+import io.hull.customerio.sync.SyncContexts;
+import io.hull.customerio.sync.UserSync;
 import io.hull.customerio.sync.UserSyncResult;
-import io.hull.customerio.sync.UserSyncTask;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -30,8 +32,8 @@ import org.springframework.stereotype.Component;
  * The records of the Kafka transport. One record per deduplicated user message of a notification: a
  * JSON envelope with everything the consumer needs to decide and sync that user on its own (the
  * message, Hull credentials, Customer.io credentials, settings), keyed by the Customer.io site id.
- * The decision is taken by the consumer with the same {@link UserSyncPlanner} as the direct mode, and
- * the sync state of a poll's users is written back to Hull together.
+ * The consumer sends each user through the same route as the direct mode (sync-user), and the sync state of a
+ * poll's users is written back to Hull together.
  */
 @Component("kafkaRecords")
 public class KafkaRecords {
@@ -43,16 +45,16 @@ public class KafkaRecords {
     static final int VERSION = 1;
 
     private final ObjectMapper json;
-    private final UserSyncPlanner planner;
+    private final SyncContexts contexts;
     private final MessageDeduplicator deduplicator;
     private final SyncStateWriter syncStateWriter;
     private final KafkaBatches batches;
 
-    public KafkaRecords(ObjectMapper json, UserSyncPlanner planner, MessageDeduplicator deduplicator,
+    public KafkaRecords(ObjectMapper json, SyncContexts contexts, MessageDeduplicator deduplicator,
                         SyncStateWriter syncStateWriter, KafkaBatches batches) {
         this.json = json;
         this.batches = batches;
-        this.planner = planner;
+        this.contexts = contexts;
         this.deduplicator = deduplicator;
         this.syncStateWriter = syncStateWriter;
     }
@@ -92,7 +94,7 @@ public class KafkaRecords {
     }
 
     public List<KafkaRecord> userRecords(HullNotification notification) throws JsonProcessingException {
-        return records(notification.notificationId(), planner.context(notification), deduplicator.deduplicate(notification.messages()));
+        return records(notification.notificationId(), contexts.of(notification), deduplicator.deduplicate(notification.messages()));
     }
 
     public List<KafkaRecord> batchRecords(BatchChunk chunk) throws JsonProcessingException {
@@ -128,8 +130,11 @@ public class KafkaRecords {
         }
     }
 
-    /** The consumer's decision for one record: the same rules as the direct mode. */
-    public UserSyncTask toTask(@ExchangeProperty(KafkaBatches.ENTRY) KafkaBatch.Entry entry) {
+    /**
+     * Step {@code read-user-update} of the consumer: the record's notification message (the body route sync-user
+     * takes), its context in property {@value UserSync#CONTEXT}.
+     */
+    public JsonNode toUser(@ExchangeProperty(KafkaBatches.ENTRY) KafkaBatch.Entry entry, @ExchangeProperties Map<String, Object> properties) {
         JsonNode envelope;
         try {
             envelope = json.readTree(String.valueOf(entry.value()));
@@ -145,7 +150,8 @@ public class KafkaRecords {
         } catch (JsonProcessingException e) {
             throw new BadRecordException("user update record without a readable context" + JsonLocations.of(e));
         }
-        return planner.plan(context, envelope.path("message"));
+        properties.put(UserSync.CONTEXT, context);
+        return envelope.path("message");
     }
 
     /** How the user ended; "retry" (Customer.io kept failing) makes the record fail this round. */

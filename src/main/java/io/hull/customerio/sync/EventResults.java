@@ -1,26 +1,31 @@
 package io.hull.customerio.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hull.customerio.customerio.CustomerIoCall;
 import io.hull.customerio.customerio.CustomerIoRejectedException;
-import io.hull.customerio.customerio.EventCall;
 import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.logging.DecisionLog;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.util.ObjectHelper;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs what happens to a user's events ({@code outgoing.event.success|skip|error}) and turns each
- * sent or failed event into an {@link EventResult}.
+ * How each event of a user ended ({@link EventResult}), logged in Hull's vocabulary:
+ * {@code outgoing.event.success|error} as it happens, {@code outgoing.event.skip} once per user and reason, with the
+ * names of the events that stay behind.
  */
 @Component("eventResults")
 public class EventResults {
 
-    static final String USER_RESULT = "userResult";
-    /** Exchange property holding the event being sent (the body is its Customer.io call, then the answer). */
-    static final String EVENT = "event";
+    /** Exchange property holding the user's {@code List<EventResult>} once its events are done with. */
+    static final String EVENT_RESULTS = "eventResults";
 
     private final DecisionLog decisions;
 
@@ -28,65 +33,80 @@ public class EventResults {
         this.decisions = decisions;
     }
 
-    /** Once per user: the events that stay behind, by reason, and the ones refused for breaking Customer.io's limits. */
-    public void logNotSent(@ExchangeProperty(UserSyncResults.TASK) UserSyncTask task) {
-        task.skippedEvents().forEach((reason, names) ->
-                decisions.info("outgoing.event.skip", task.claims(), Map.of("events", names, "reason", reason)));
-        for (EventCall event : task.events()) {
-            if (event.refusal() != null) {
-                decisions.error("outgoing.event.error", task.claims(), Map.of("event", event.hullName(), "reason", event.refusal()));
-            }
-        }
+    static EventResult skipped(JsonNode event, String reason) {
+        return new EventResult(event.path("event").asText(""), EventResult.Outcome.SKIPPED, reason, null);
     }
 
-    /**
-     * Events go out only after their customer made it to Customer.io (or as anonymous events). The route asks
-     * through the {@code userEventsToSend} predicate ({@link UserSyncActions}).
-     */
-    public boolean shouldSend(UserSyncTask task, UserSyncResult userResult) {
-        boolean userOk = userResult.outcome() == UserSyncResult.Outcome.SUCCESS
-                || userResult.outcome() == UserSyncResult.Outcome.SKIPPED;
-        return userOk && !task.sendableEvents().isEmpty();
+    /** An event Customer.io would refuse: not sent, said at once. */
+    EventResult refused(UserSync user, String name, String refusal) {
+        decisions.error("outgoing.event.error", user.claims(), Map.of("event", name, "reason", refusal));
+        return new EventResult(name, EventResult.Outcome.FAILED, refusal, "invalid_event");
     }
 
-    /** Events that cannot go because the user itself failed: said once, so nothing disappears silently. */
-    public void logUserFailed(@ExchangeProperty(UserSyncResults.TASK) UserSyncTask task) {
-        List<String> names = task.sendableEvents().stream().map(EventCall::hullName).toList();
-        if (!names.isEmpty()) {
-            decisions.info("outgoing.event.skip", task.claims(), Map.of("events", names, "reason", "the user could not be sent"));
-        }
+    /** Step {@code event-sent}: property {@value UserSync#EVENT_RESULT}. */
+    public void sent(@Body CustomerIoCall call, @ExchangeProperty(UserSync.HULL_EVENT) Map<String, Object> hullEvent,
+                     @ExchangeProperty(UserSync.PROPERTY) UserSync user, @ExchangeProperties Map<String, Object> properties) {
+        decisions.info("outgoing.event.success", user.claims(), details(call, hullEvent));
+        properties.put(UserSync.EVENT_RESULT, new EventResult(name(hullEvent), EventResult.Outcome.SENT, null, null));
     }
 
-    public EventResult sent(@ExchangeProperty(EVENT) EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user) {
-        decisions.info("outgoing.event.success", user.claims(), details(event));
-        return new EventResult(event.hullName(), EventResult.Outcome.SENT, null, null);
-    }
-
-    public EventResult rejected(@ExchangeProperty(EVENT) EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user,
-                                @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) CustomerIoRejectedException e) {
-        Map<String, Object> details = details(event);
+    public void rejected(@Body CustomerIoCall call, @ExchangeProperty(UserSync.HULL_EVENT) Map<String, Object> hullEvent,
+                         @ExchangeProperty(UserSync.PROPERTY) UserSync user,
+                         @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught, @ExchangeProperties Map<String, Object> properties) {
+        CustomerIoRejectedException e = ObjectHelper.getException(CustomerIoRejectedException.class, caught);
+        Map<String, Object> details = details(call, hullEvent);
         details.put("reason", e.getMessage());
         details.put("status", e.status());
         decisions.error("outgoing.event.error", user.claims(), details);
-        return new EventResult(event.hullName(), EventResult.Outcome.FAILED, e.getMessage(), e.code());
+        properties.put(UserSync.EVENT_RESULT, new EventResult(name(hullEvent), EventResult.Outcome.FAILED, e.getMessage(), e.code()));
     }
 
-    public EventResult retryLater(@ExchangeProperty(EVENT) EventCall event, @ExchangeProperty(USER_RESULT) UserSyncResult user,
-                                  @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
+    public void retryLater(@Body Object call, @ExchangeProperty(UserSync.HULL_EVENT) Map<String, Object> hullEvent,
+                           @ExchangeProperty(UserSync.PROPERTY) UserSync user,
+                           @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e, @ExchangeProperties Map<String, Object> properties) {
         SafeError error = UserSyncResults.safeError(e);
-        Map<String, Object> details = details(event);
+        Map<String, Object> details = details(call instanceof CustomerIoCall customerIoCall ? customerIoCall : null, hullEvent);
         details.put("reason", error.reason());
         details.put("retry", true);
         decisions.error("outgoing.event.error", user.claims(), details);
-        return new EventResult(event.hullName(), EventResult.Outcome.RETRY, error.reason(), error.code());
+        properties.put(UserSync.EVENT_RESULT, new EventResult(name(hullEvent), EventResult.Outcome.RETRY, error.reason(), error.code()));
     }
 
-    private static Map<String, Object> details(EventCall event) {
+    /**
+     * Step {@code log-events-not-sent}: the events that stay behind, logged once per reason; every event's result in
+     * property {@value #EVENT_RESULTS}.
+     */
+    public void logNotSent(@Body Object results, @ExchangeProperty(UserSync.PROPERTY) UserSync user,
+                           @ExchangeProperties Map<String, Object> properties) {
+        if (!(results instanceof List<?> list)) {
+            return;
+        }
+        Map<String, List<String>> skipped = new LinkedHashMap<>();
+        List<EventResult> events = new ArrayList<>();
+        for (Object item : list) {
+            EventResult event = (EventResult) item;
+            events.add(event);
+            if (event.outcome() == EventResult.Outcome.SKIPPED) {
+                skipped.computeIfAbsent(event.detail(), reason -> new ArrayList<>()).add(event.name());
+            }
+        }
+        skipped.forEach((reason, names) ->
+                decisions.info("outgoing.event.skip", user.claims(), Map.of("events", names, "reason", reason)));
+        properties.put(EVENT_RESULTS, events);
+    }
+
+    private static String name(Map<String, Object> hullEvent) {
+        return String.valueOf(hullEvent.get("event"));
+    }
+
+    private static Map<String, Object> details(CustomerIoCall call, Map<String, Object> hullEvent) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("event", event.hullName());
-        details.put("event_id", event.id());
-        if (event.anonymous()) {
-            details.put("anonymous", true);
+        details.put("event", name(hullEvent));
+        if (call != null && call.payload() instanceof Map<?, ?> payload) {
+            details.put("event_id", String.valueOf(payload.get("id")));
+            if (CustomerIoCall.ANONYMOUS_EVENTS.equals(call.path())) {
+                details.put("anonymous", true);
+            }
         }
         return details;
     }

@@ -1,5 +1,6 @@
 package io.hull.customerio.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,17 +12,37 @@ import java.util.Map;
  */
 public final class SyncStateTraits {
 
+    /** The same traits as a notification carries them back on the user. */
+    static final String SENT_ID = "traits_customerio/id";
+    static final String SENT_CREATED_AT = "traits_customerio/created_at";
+    static final String SENT_HASH = "traits_customerio/hash";
+    static final String SENT_DELETED_AT = "traits_customerio/deleted_at";
+
     private SyncStateTraits() {
     }
 
-    public static Map<String, Object> synced(UserSyncTask task, Instant now) {
+    /**
+     * Whether this connector (or Hull's before it) wrote the customer to Customer.io: Hull holds its
+     * {@code customerio/id}, or its {@code customerio/created_at} (all that users synced by Hull's connector may hold).
+     */
+    static boolean sentBefore(JsonNode user) {
+        return text(user, SENT_ID) != null || text(user, SENT_CREATED_AT) != null;
+    }
+
+    /** A trait as text; null when missing, null or blank. */
+    static String text(JsonNode user, String trait) {
+        JsonNode value = user.get(trait);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+    }
+
+    public static Map<String, Object> synced(UserSync user, Instant now) {
         Map<String, Object> traits = new LinkedHashMap<>();
-        traits.put("customerio/id", task.customerId());
+        traits.put("customerio/id", user.customerId());
         // as Hull's connector wrote it: the created_at sent, unix seconds; none sent, none written (Hull keeps its value)
-        if (task.createdAt() != null) {
-            traits.put("customerio/created_at", task.createdAt());
+        if (user.createdAt() != null) {
+            traits.put("customerio/created_at", user.createdAt());
         }
-        traits.put("customerio/hash", task.hash());
+        traits.put("customerio/hash", user.hash());
         traits.put("customerio/synced_at", now.toString());
         traits.put("customerio/deleted_at", null);
         return traits;

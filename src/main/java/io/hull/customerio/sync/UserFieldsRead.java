@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  * of the connector's CPU: docs/benchmarks.md, item 7).
  *
  * <p><b>A rule that reads a new user field must name it here</b>, or it will not find it in
- * notifications. {@code UserFieldsReadTest} plans the shared fixture with and without the parser's
- * selection, under several settings, and expects the same result. In Kafka mode the records carry the users as
+ * notifications. {@code UserFieldsReadTest} runs the stages of route sync-user on the shared fixture with and
+ * without the parser's selection, under several settings, and expects the same result. In Kafka mode the records carry the users as
  * parsed: records published before an upgrade that names a new field here are planned without it (let the topic
  * drain before such an upgrade, or replay the notifications).
  */
@@ -32,7 +32,7 @@ public class UserFieldsRead implements UserFieldSelection {
             "created_at",
             // which of several messages of one user is the latest: MessageDeduplicator
             "indexed_at");
-    /** The sync state the connector wrote back (customerio/id, hash, created_at, deleted_at): UserSyncPlanner. */
+    /** The sync state the connector wrote back (customerio/id, hash, created_at, deleted_at): sync-user's stages. */
     static final String SYNC_STATE_PREFIX = "traits_customerio/";
 
     private final ConnectorProperties connector;
@@ -43,7 +43,7 @@ public class UserFieldsRead implements UserFieldSelection {
 
     @Override
     public Predicate<String> fieldsRead(JsonNode connectorObject) {
-        // resolved exactly as UserSyncPlanner.context resolves them, defaults included
+        // resolved exactly as SyncContexts resolves them, defaults included
         SyncSettings settings = SyncSettings.resolve(connectorObject.path("private_settings"), connector.getSettings());
         Set<String> fields = new HashSet<>(ALWAYS);
         fields.add(settings.userIdMapping());

@@ -1,6 +1,5 @@
 package io.hull.customerio.sync;
 
-import io.hull.customerio.customerio.CustomerIoCalls;
 import io.hull.customerio.customerio.CustomerIoRejectedException;
 import io.hull.customerio.errors.ConnectorException;
 import io.hull.customerio.errors.SafeError;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Ends the journey of one user: logs the decision in Hull's vocabulary and returns the
+ * Ends the journey of one user through route sync-user: logs what happened in Hull's vocabulary and returns the
  * {@link UserSyncResult} the notification's answer and the write-back are built from.
  */
 @Component("userSyncResults")
 public class UserSyncResults {
 
-    /** Exchange property holding the user's task in route customerio-user-sync (the body is each Customer.io call). */
-    static final String TASK = CustomerIoCalls.TASK_PROPERTY;
+    /** Exchange property holding the user's {@link UserSyncResult} once its customer is done with (the events read it). */
+    static final String USER_RESULT = "userResult";
 
     private static final Logger log = LoggerFactory.getLogger(UserSyncResults.class);
 
@@ -39,53 +39,68 @@ public class UserSyncResults {
         this.clock = Clock.systemUTC();
     }
 
-    public UserSyncResult skipped(@ExchangeProperty(TASK) UserSyncTask task) {
-        decisions.info("outgoing.user.skip", task.claims(), Map.of("reason", task.reason()));
-        return result(task, Outcome.SKIPPED, task.reason(), null, null);
-    }
-
-    public UserSyncResult invalid(@ExchangeProperty(TASK) UserSyncTask task) {
-        decisions.error("outgoing.user.error", task.claims(), details(task, "reason", "invalid customer: " + task.reason()));
-        return result(task, Outcome.FAILED, task.reason(), "invalid_customer", null);
-    }
-
-    public UserSyncResult identified(@ExchangeProperty(TASK) UserSyncTask task) {
-        Map<String, Object> details = details(task, "operation", task.action().name().toLowerCase());
-        details.put("attributes", task.attributeCount());
-        details.put("calls", task.identifyCalls().size());
-        if (!task.leftOut().isEmpty()) {
-            details.put("left_out", task.leftOut());
+    /**
+     * Step {@code user-result}: property {@value #USER_RESULT}, how the user's customer ended, unless a failure of its
+     * calls said it already ({@link #rejected}, {@link #retryLater}).
+     */
+    public void result(@ExchangeProperty(UserSync.PROPERTY) UserSync user, @ExchangeProperties Map<String, Object> properties) {
+        if (properties.get(USER_RESULT) == null) {
+            properties.put(USER_RESULT, of(user));
         }
-        decisions.info("outgoing.user.success", task.claims(), details);
-        return new UserSyncResult(task.claims(), Outcome.SUCCESS, null, null, task.context().hull(),
-                SyncStateTraits.synced(task, clock.instant()),
-                new UserSyncResult.Identified(task.context().customerIo().siteId(), task.customerId(), task.hash()));
     }
 
-    public UserSyncResult deleted(@ExchangeProperty(TASK) UserSyncTask task) {
-        decisions.info("outgoing.user.deletion", task.claims(), details(task, "operation", "delete"));
-        syncedHashes.forget(task.context().customerIo().siteId(), task.customerId());
-        return result(task, Outcome.DELETED, null, null, SyncStateTraits.deleted(clock.instant()));
+    private UserSyncResult of(UserSync user) {
+        return switch (user.action()) {
+            case SKIP -> {
+                decisions.info("outgoing.user.skip", user.claims(), Map.of("reason", user.reason()));
+                yield result(user, Outcome.SKIPPED, user.reason(), null, null);
+            }
+            case INVALID -> {
+                decisions.error("outgoing.user.error", user.claims(), details(user, "reason", "invalid customer: " + user.reason()));
+                yield result(user, Outcome.FAILED, user.reason(), "invalid_customer", null);
+            }
+            case DELETE -> {
+                decisions.info("outgoing.user.deletion", user.claims(), details(user, "operation", "delete"));
+                syncedHashes.forget(user.context().customerIo().siteId(), user.customerId());
+                yield result(user, Outcome.DELETED, null, null, SyncStateTraits.deleted(clock.instant()));
+            }
+            case INSERT, UPDATE -> identified(user);
+        };
+    }
+
+    private UserSyncResult identified(UserSync user) {
+        Map<String, Object> details = details(user, "operation", user.action().name().toLowerCase());
+        details.put("attributes", user.attributes());
+        details.put("calls", user.calls());
+        if (!user.leftOut().isEmpty()) {
+            details.put("left_out", user.leftOut());
+        }
+        decisions.info("outgoing.user.success", user.claims(), details);
+        return new UserSyncResult(user.claims(), Outcome.SUCCESS, null, null, user.context().hull(),
+                SyncStateTraits.synced(user, clock.instant()),
+                new UserSyncResult.Identified(user.context().customerIo().siteId(), user.customerId(), user.hash()));
     }
 
     /** Customer.io refused the user for good (4xx): logged, not retried. */
-    public UserSyncResult rejected(@ExchangeProperty(TASK) UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
+    public void rejected(@ExchangeProperty(UserSync.PROPERTY) UserSync user,
+                         @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught, @ExchangeProperties Map<String, Object> properties) {
         // inside split-attribute-chunks the failure reaches the doCatch wrapped in a CamelExchangeException
         CustomerIoRejectedException e = ObjectHelper.getException(CustomerIoRejectedException.class, caught);
-        Map<String, Object> details = details(task, "reason", e.getMessage());
+        Map<String, Object> details = details(user, "reason", e.getMessage());
         details.put("status", e.status());
-        decisions.error("outgoing.user.error", task.claims(), details);
-        return result(task, Outcome.FAILED, e.getMessage(), e.code(), null);
+        decisions.error("outgoing.user.error", user.claims(), details);
+        properties.put(USER_RESULT, result(user, Outcome.FAILED, e.getMessage(), e.code(), null));
     }
 
     /** Anything that may work later: the notification is answered 503 and Hull sends it again. */
-    public UserSyncResult retryLater(@ExchangeProperty(TASK) UserSyncTask task, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
+    public void retryLater(@ExchangeProperty(UserSync.PROPERTY) UserSync user,
+                           @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught, @ExchangeProperties Map<String, Object> properties) {
         ConnectorException known = ObjectHelper.getException(ConnectorException.class, caught);
         SafeError error = safeError(known != null ? known : caught);
-        Map<String, Object> details = details(task, "reason", error.reason());
+        Map<String, Object> details = details(user, "reason", error.reason());
         details.put("retry", true);
-        decisions.error("outgoing.user.error", task.claims(), details);
-        return result(task, Outcome.RETRY, error.reason(), error.code(), null);
+        decisions.error("outgoing.user.error", user.claims(), details);
+        properties.put(USER_RESULT, result(user, Outcome.RETRY, error.reason(), error.code(), null));
     }
 
     /** What may be said of {@code e}; an exception the connector did not foresee is logged in full here, once. */
@@ -97,12 +112,12 @@ public class UserSyncResults {
     }
 
     /**
-     * The user's final result: an event that must be retried makes the whole user "retry" (Hull sends
-     * the notification again; the identify is idempotent and event ids are deterministic), but the
-     * sync state of a customer that was written is still recorded.
+     * Step {@code user-outcome}: the user's final result. An event that must be retried makes the whole user "retry"
+     * (Hull sends the notification again; the identify is idempotent and event ids are deterministic), but the sync
+     * state of a customer that was written is still recorded.
      */
-    public UserSyncResult complete(@ExchangeProperty(EventResults.USER_RESULT) UserSyncResult user,
-                                   @ExchangeProperty("eventResults") List<EventResult> events) {
+    public UserSyncResult complete(@ExchangeProperty(USER_RESULT) UserSyncResult user,
+                                   @ExchangeProperty(EventResults.EVENT_RESULTS) List<EventResult> events) {
         if (events == null) {
             return user;
         }
@@ -115,17 +130,17 @@ public class UserSyncResults {
         return user;
     }
 
-    private static Map<String, Object> details(UserSyncTask task, String key, Object value) {
+    private static Map<String, Object> details(UserSync user, String key, Object value) {
         Map<String, Object> details = new LinkedHashMap<>();
-        if (task.customerId() != null) {
-            details.put("customer_id", task.customerId());
+        if (user.customerId() != null) {
+            details.put("customer_id", user.customerId());
         }
         details.put(key, value);
         return details;
     }
 
-    private static UserSyncResult result(UserSyncTask task, Outcome outcome, String detail, String code,
+    private static UserSyncResult result(UserSync user, Outcome outcome, String detail, String code,
                                          Map<String, Object> traits) {
-        return new UserSyncResult(task.claims(), outcome, detail, code, task.context().hull(), traits, null);
+        return new UserSyncResult(user.claims(), outcome, detail, code, user.context().hull(), traits, null);
     }
 }

@@ -1,10 +1,10 @@
 package io.hull.customerio.sync;
 
-import static io.hull.customerio.sync.UserSyncTask.Action.DELETE;
-import static io.hull.customerio.sync.UserSyncTask.Action.INSERT;
-import static io.hull.customerio.sync.UserSyncTask.Action.INVALID;
-import static io.hull.customerio.sync.UserSyncTask.Action.SKIP;
-import static io.hull.customerio.sync.UserSyncTask.Action.UPDATE;
+import static io.hull.customerio.sync.UserSync.Action.DELETE;
+import static io.hull.customerio.sync.UserSync.Action.INSERT;
+import static io.hull.customerio.sync.UserSync.Action.INVALID;
+import static io.hull.customerio.sync.UserSync.Action.SKIP;
+import static io.hull.customerio.sync.UserSync.Action.UPDATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,15 +12,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
-import io.hull.customerio.customerio.AttributeChunker;
 import io.hull.customerio.customerio.CustomerHash;
 import io.hull.customerio.customerio.CustomerMapper;
 import io.hull.customerio.customerio.CustomerValidator;
-import io.hull.customerio.customerio.EventMapper;
 import io.hull.customerio.hull.HullNotification;
 import io.hull.customerio.hull.NotificationParser;
 import io.hull.customerio.support.TestNotifications;
 import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,9 +29,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The parser leaves out of a user every field {@link UserFieldsRead} does not name. If a rule read a field
- * that is not named there, planning the trimmed notification would differ from planning the whole one:
- * this compares the two under settings that exercise every rule that reads the user.
+ * The parser leaves out of a user every field {@link UserFieldsRead} does not name. If a stage of route sync-user read
+ * a field that is not named there, the stages would decide otherwise for the trimmed notification than for the whole
+ * one: this compares the two under settings that exercise every stage that reads the user.
  */
 class UserFieldsReadTest {
 
@@ -39,9 +40,14 @@ class UserFieldsReadTest {
     private final ConnectorProperties connector = new ConnectorProperties();
     private final NotificationParser trimming = new NotificationParser(JSON, connector, new UserFieldsRead(connector));
     private final NotificationParser keepingAll = new NotificationParser(JSON, connector, settings -> field -> true);
-    private final UserSyncPlanner planner = new UserSyncPlanner(connector, new CustomerIoProperties(), new MessageDeduplicator(),
-            new CustomerMapper(JSON), new CustomerValidator(JSON), new CustomerHash(),
-            new AttributeChunker(new CustomerIoProperties()), new EventMapper(JSON), new SyncedHashes(new CustomerIoProperties()));
+    private final SyncContexts contexts = new SyncContexts(connector, new CustomerIoProperties(), new MessageDeduplicator());
+    private final CustomerMapper mapper = new CustomerMapper(JSON);
+    private final SyncedHashes syncedHashes = new SyncedHashes(new CustomerIoProperties());
+    private final InWhitelistedSegments inWhitelistedSegments = new InWhitelistedSegments();
+    private final IdentifiedUser identifiedUser = new IdentifiedUser(mapper);
+    private final ValidCustomer validCustomer = new ValidCustomer(new Customizations(JSON), new CustomerValidator(JSON));
+    private final ChangedSinceLastSync changedSinceLastSync = new ChangedSinceLastSync(new CustomerHash(), syncedHashes);
+    private final CustomerToDelete customerToDelete = new CustomerToDelete(mapper);
 
     static Stream<Arguments> settings() {
         return Stream.of(
@@ -95,8 +101,8 @@ class UserFieldsReadTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("settings")
-    void planningTheTrimmedUsersGivesWhatPlanningTheWholeUsersGives(String name, UserSyncTask.Action action,
-                                                                      Consumer<ObjectNode> change) throws Exception {
+    void theStagesDecideTheSameForTheTrimmedUsersAsForTheWholeUsers(String name, UserSync.Action action,
+                                                                     Consumer<ObjectNode> change) throws Exception {
         connector.getSettings().setSynchronizedSegments(List.of("596796d24eaa537e6900e1ee"));
         connector.getSettings().setSynchronizedAttributes(List.of("last_name", "traits_intercom/location_city_name"));
         ObjectNode notification = TestNotifications.fixture();
@@ -108,9 +114,32 @@ class UserFieldsReadTest {
 
         assertThat(trimmed.messages().get(0).path("user").size())
                 .as("the trimming left fields out").isLessThan(whole.messages().get(0).path("user").size());
-        List<UserSyncTask> tasks = planner.plan(whole);
-        assertThat(tasks.get(0).action()).as("the case is what it says").isEqualTo(action);
-        assertThat(planner.plan(trimmed)).isEqualTo(tasks);
+        List<String> decisions = decide(whole);
+        assertThat(decisions.get(0)).as("the case is what it says").startsWith(action + " ");
+        assertThat(decide(trimmed)).isEqualTo(decisions);
+    }
+
+    /**
+     * What the stages of route sync-user decide for each user, in the route's order (customize-customer passes it
+     * through): the action, the reason, the customer id, its hash, and the customer as it would be sent.
+     */
+    private List<String> decide(HullNotification notification) {
+        NotificationContext context = contexts.of(notification);
+        return contexts.users(notification).stream().map(message -> {
+            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+            UserSync user = new UserSync(context, message);
+            exchange.setProperty(UserSync.PROPERTY, user);
+            if (inWhitelistedSegments.matches(exchange) && identifiedUser.matches(exchange)) {
+                exchange.getMessage().setBody(mapper.customer(user));
+                if (validCustomer.matches(exchange)) {
+                    changedSinceLastSync.matches(exchange);
+                }
+            } else {
+                customerToDelete.matches(exchange);
+            }
+            return user.action() + " " + user.reason() + " " + user.customerId() + " " + user.hash() + " "
+                    + exchange.getMessage().getBody();
+        }).toList();
     }
 
     private static ObjectNode settings(ObjectNode notification) {

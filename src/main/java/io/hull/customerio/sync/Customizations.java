@@ -1,0 +1,72 @@
+package io.hull.customerio.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * What routes/customize.yaml hands back: the body it leaves (a Map, JSON text or bytes, or a Jackson node) read as
+ * the customer or the event, whatever language the engineer's steps used.
+ */
+@Component("customizations")
+public class Customizations {
+
+    /** Exchange property route configuration customization-errors sets: why an engineer's step failed. */
+    public static final String FAILURE = "customizationFailure";
+
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final ObjectMapper json;
+
+    public Customizations(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** The body as a JSON object's fields, in their order; {@code null} when it is no JSON object. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> asMap(Object body) {
+        if (body instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        try {
+            if (body instanceof JsonNode node) {
+                return node.isObject() ? json.convertValue(node, MAP) : null;
+            }
+            if (body instanceof String text) {
+                return asMap(json.readTree(text));
+            }
+            if (body instanceof byte[] bytes) {
+                return asMap(json.readTree(new String(bytes, StandardCharsets.UTF_8)));
+            }
+        } catch (JsonProcessingException | IllegalArgumentException notAnObject) {
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * Route configuration customization-errors: why the engineer's step failed, said once for the user or event it
+     * worked on (property {@value #FAILURE}). The exception's own words, without a stack trace: its message names
+     * the step's expression, not a secret of the connector's.
+     */
+    public String failure(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e, @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String route) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return "route " + route + " failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    /** What the body is, for a reason that says why it is not a customer or an event. */
+    static String describe(Object body) {
+        return body == null ? "no body" : "a " + body.getClass().getSimpleName();
+    }
+}
