@@ -22,6 +22,7 @@ public class ConnectorProperties {
     private final FlowControl flowControl = new FlowControl();
     private final Settings settings = new Settings();
     private final Kafka kafka = new Kafka();
+    private final Customization customization = new Customization();
 
     public String getTransport() { return transport; }
     public void setTransport(String transport) { this.transport = transport; }
@@ -44,6 +45,16 @@ public class ConnectorProperties {
     }
     public Settings getSettings() { return settings; }
     public Kafka getKafka() { return kafka; }
+    public Customization getCustomization() { return customization; }
+
+    /** {@code connector.customization.*}: what routes/customize.yaml needs beyond what the connector reads. */
+    public static class Customization {
+        /** Fields of the Hull user (property hullUser) the engineer's steps read, kept by the notification parser. */
+        private List<String> userFields = new ArrayList<>();
+
+        public List<String> getUserFields() { return userFields; }
+        public void setUserFields(List<String> userFields) { this.userFields = userFields == null ? new ArrayList<>() : userFields; }
+    }
 
     /** {@code connector.kafka.*}: the Kafka transport (brokers and client options are camel.component.kafka.*). */
     public static class Kafka {

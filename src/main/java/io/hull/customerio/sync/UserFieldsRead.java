@@ -47,6 +47,8 @@ public class UserFieldsRead implements UserFieldSelection {
         SyncSettings settings = SyncSettings.resolve(connectorObject.path("private_settings"), connector.getSettings());
         Set<String> fields = new HashSet<>(ALWAYS);
         fields.add(settings.userIdMapping());
+        // what routes/customize.yaml reads of property hullUser
+        fields.addAll(connector.getCustomization().getUserFields());
         for (String attribute : settings.synchronizedAttributes()) {
             if (!attribute.startsWith(CustomerMapper.ACCOUNT_PREFIX)) {
                 fields.add(attribute);

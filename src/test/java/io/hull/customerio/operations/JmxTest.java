@@ -21,7 +21,7 @@ class JmxTest extends ConnectorTestSupport {
     void routesAndStepsAreRegisteredUnderTheirIds() throws Exception {
         assertThat(postNotification(fixtureNotification()).statusCode()).isEqualTo(200);
 
-        for (String route : new String[] {"hull-notifications", "customerio-user-sync", "customerio-webhooks", "connector-status"}) {
+        for (String route : new String[] {"hull-notifications", "sync-user", "customize-customer", "customerio-webhooks", "connector-status"}) {
             ObjectName name = new ObjectName("org.apache.camel:context=hull-customerio-connector,type=routes,name=\"" + route + "\"");
             assertThat(jmx.isRegistered(name)).as(route).isTrue();
             assertThat(jmx.getAttribute(name, "State")).isEqualTo("Started");

@@ -31,6 +31,11 @@ public final class TestNotifications {
      * {@code siteId} (api key {@code key-<siteId>}); user i has id and email {@code <siteId>-user-<i>}.
      */
     public static ObjectNode forSite(String siteId, int users) {
+        return forSite(siteId, users, siteId + "-user-");
+    }
+
+    /** The same, user i with id and email {@code <prefix><i>}: users of their own for each notification of one site. */
+    public static ObjectNode forSite(String siteId, int users, String userPrefix) {
         ObjectNode notification = fixture();
         notification.put("notification_id", UUID.randomUUID().toString());
         ObjectNode settings = (ObjectNode) notification.path("connector").path("private_settings");
@@ -43,7 +48,7 @@ public final class TestNotifications {
             ObjectNode message = template.deepCopy();
             ((ArrayNode) message.path("events")).removeAll();
             ObjectNode user = (ObjectNode) message.path("user");
-            String id = siteId + "-user-" + i;
+            String id = userPrefix + i;
             user.put("id", id);
             user.put("email", id + "@example.com");
             messages.add(message);

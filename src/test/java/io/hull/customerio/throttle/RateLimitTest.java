@@ -42,7 +42,8 @@ class RateLimitTest extends ThrottledConnectorTestSupport {
         List<Callable<HttpResponse<String>>> hull = new ArrayList<>();
         for (int n = 0; n < 2; n++) {
             for (String site : sites) {
-                var notification = notificationFor(site, USERS_PER_NOTIFICATION);
+                // users of their own: the same users again would be skipped as unchanged once the first are written back
+                var notification = TestNotifications.forSite(site, USERS_PER_NOTIFICATION, site + "-" + n + "-user-");
                 hull.add(() -> postNotification(notification));
             }
         }
