@@ -190,8 +190,17 @@ public final class SeparateConnector implements AutoCloseable {
     /** The jar as it ships ({@code java -jar}), with extra environment variables (the benchmarks' connector). */
     public static SeparateConnector startJar(Path jar, List<String> jvmOptions, Map<String, String> environment,
                                              List<String> arguments, Path log, Duration startup) {
+        return startJarIn(Path.of(System.getProperty("user.dir")), jar, jvmOptions, environment, arguments, log, startup);
+    }
+
+    /**
+     * The same, started in {@code directory} (its application.yaml and routes/): the benchmarks' baseline, another
+     * checkout's jar run as it would run there.
+     */
+    public static SeparateConnector startJarIn(Path directory, Path jar, List<String> jvmOptions, Map<String, String> environment,
+                                               List<String> arguments, Path log, Duration startup) {
         return launch(jar.getFileName().toString(), jvmOptions, environment, List.of("-jar", jar.toString()), arguments,
-                freePort(), log, startup, Path.of(System.getProperty("user.dir")));
+                freePort(), log, startup, directory);
     }
 
     private static SeparateConnector launch(String name, List<String> jvmOptions, Map<String, String> environment,

@@ -103,6 +103,14 @@ public final class Bench {
         return ConnectorProcess.start(options, settings, work.resolve(name + ".log"));
     }
 
+    /** A connector of another checkout (the baseline: {@code -Dbench.baseline=<its root>}), with its jar built. */
+    ConnectorProcess connectorIn(Path directory, String name, Map<String, String> settings) {
+        List<String> options = new ArrayList<>();
+        Arrays.stream(System.getProperty("bench.jvm", "").split(" ")).filter(option -> !option.isBlank()).forEach(options::add);
+        System.out.printf("starting the baseline connector (%s) from %s %s%n", name, directory, String.join(" ", options));
+        return ConnectorProcess.startIn(directory, options, settings, work.resolve(name + ".log"));
+    }
+
     Path file(String name) {
         try {
             Files.createDirectories(work);

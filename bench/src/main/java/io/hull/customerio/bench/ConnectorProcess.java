@@ -33,8 +33,14 @@ final class ConnectorProcess implements AutoCloseable {
      * {@code NAME=value} in capitals (say {@code MALLOC_ARENA_MAX=2}) goes to the connector's environment instead.
      */
     static ConnectorProcess start(List<String> jvmOptions, Map<String, String> settings, Path log) {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: build it first (mvn -B -Pbench verify does)");
+        return startIn(Path.of(System.getProperty("user.dir")), jvmOptions, settings, log);
+    }
+
+    /** The same, from another checkout's root {@code directory} with its own jar built (the baseline). */
+    static ConnectorProcess startIn(Path directory, List<String> jvmOptions, Map<String, String> settings, Path log) {
+        Path jar = directory.resolve(JAR).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (mvn -B -Pbench verify does, or mvn -B package -DskipTests there)");
         }
         List<String> options = new ArrayList<>();
         Map<String, String> environment = new LinkedHashMap<>();
@@ -47,7 +53,7 @@ final class ConnectorProcess implements AutoCloseable {
         }
         List<String> arguments = new ArrayList<>();
         settings.forEach((key, value) -> arguments.add("--" + key + "=" + value));
-        return new ConnectorProcess(SeparateConnector.startJar(JAR, options, environment, arguments, log, STARTUP));
+        return new ConnectorProcess(SeparateConnector.startJarIn(directory, jar, options, environment, arguments, log, STARTUP));
     }
 
     String baseUrl() {

@@ -59,7 +59,7 @@ final class ThroughputScenario implements Bench.Scenario {
      * 0.00-0.12 cores in the windows (measured in every run since: "the JIT's compiler threads").
      * A connector runs for days: the steady state is what counts.
      */
-    private static final Duration WARM_UP = Duration.ofSeconds(240);
+    private static final Duration WARM_UP = Duration.parse(System.getProperty("bench.warmUp", "PT240S"));
     private static final Duration CEILING_WARM_UP = Duration.ofSeconds(15);
     /**
      * Ten rounds of a connector window and a ceiling window, the median ratio reported: this VM's CPU is shared and
@@ -100,8 +100,20 @@ final class ThroughputScenario implements Bench.Scenario {
             simulator.recording(false);
             Ceiling jdkCeiling = new Ceiling(bench, simulator, IN_FLIGHT, "ceiling (JDK HttpClient)", jdkClient());
             Ceiling apacheCeiling = new Ceiling(bench, simulator, IN_FLIGHT, "ceiling (Apache classic)", apacheClient());
-            List<Run> runs = measure(bench, simulator, "throughput", List.of(), ROUNDS, bench.duration(MEASURE),
-                    List.of(jdkCeiling, apacheCeiling));
+            String baselineDirectory = System.getProperty("bench.baseline", "");
+            Baseline baseline = baselineDirectory.isBlank() ? null : new Baseline(bench, simulator, Path.of(baselineDirectory));
+            List<Beside> beside = new ArrayList<>(List.of(jdkCeiling, apacheCeiling));
+            if (baseline != null) {
+                beside.add(baseline);
+            }
+            List<Run> runs;
+            try {
+                runs = measure(bench, simulator, "throughput", List.of(), ROUNDS, bench.duration(MEASURE), beside);
+            } finally {
+                if (baseline != null) {
+                    baseline.close();
+                }
+            }
             List<Double> ceilings = jdkCeiling.windows;
             // the round with the median ratio: connector and ceiling of the same round ran one right after the other
             int median = java.util.stream.IntStream.range(0, runs.size()).boxed()
@@ -139,6 +151,9 @@ final class ThroughputScenario implements Bench.Scenario {
                     run.usersPerSecond() >= ceiling / 2 && all200);
             bench.results.info(item, "connector CPU time per synced user (user + system, whole process)",
                     Results.format("%.0f µs (windows: %s)", run.cpuMicrosPerUser(), windows(runs, Run::cpuMicrosPerUser)));
+            if (baseline != null) {
+                reportBaseline(bench, item, runs, baseline);
+            }
             bench.results.info(item, "the JIT's compiler threads during the windows (part of the CPU above)",
                     Results.format("%.2f cores (windows: %s)", run.jitCores(),
                             runs.stream().map(r -> Results.format("%.2f", r.jitCores())).collect(Collectors.joining(", "))));
@@ -166,6 +181,32 @@ final class ThroughputScenario implements Bench.Scenario {
         }
     }
 
+    /**
+     * The baseline beside the connector: each its median window, and the median of the rounds' ratios (connector ÷
+     * baseline; the two windows of a round ran within seconds of each other, so the host's drift cancels out).
+     */
+    private static void reportBaseline(Bench bench, String item, List<Run> runs, Baseline baseline) {
+        List<Double> throughput = java.util.stream.IntStream.range(0, runs.size())
+                .mapToObj(i -> runs.get(i).usersPerSecond() / baseline.runs.get(i).usersPerSecond()).toList();
+        List<Double> cpu = java.util.stream.IntStream.range(0, runs.size())
+                .mapToObj(i -> runs.get(i).cpuMicrosPerUser() / baseline.runs.get(i).cpuMicrosPerUser()).toList();
+        bench.results.info(item, "baseline " + baseline.directory + " in the same rounds",
+                Results.format("%.0f users/s, %.0f µs CPU per user (median windows; users/s: %s; µs: %s; answers: %s)",
+                        median(baseline.runs.stream().map(Run::usersPerSecond).toList()),
+                        median(baseline.runs.stream().map(Run::cpuMicrosPerUser).toList()),
+                        windows(baseline.runs, Run::usersPerSecond), windows(baseline.runs, Run::cpuMicrosPerUser),
+                        baseline.runs.stream().map(r -> r.answers().toString()).collect(Collectors.joining(" "))));
+        bench.results.info(item, "connector ÷ baseline, median of the rounds",
+                Results.format("users/s %.2f× (rounds: %s); CPU per user %.2f× (rounds: %s)",
+                        median(throughput), throughput.stream().map(r -> Results.format("%.2f", r)).collect(Collectors.joining(", ")),
+                        median(cpu), cpu.stream().map(r -> Results.format("%.2f", r)).collect(Collectors.joining(", "))));
+        bench.results.detail("throughput", "baselineRuns", baseline.runs);
+    }
+
+    private static double median(List<Double> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
     /** Each window's value, rounded: "3837, 4958, 5191". */
     private static <T> String windows(List<T> windows, java.util.function.ToDoubleFunction<T> value) {
         return windows.stream().map(w -> Results.format("%.0f", value.applyAsDouble(w))).collect(Collectors.joining(", "));
@@ -178,7 +219,7 @@ final class ThroughputScenario implements Bench.Scenario {
      * to round so that a drift favours no window: see the loop.
      */
     private List<Run> measure(Bench bench, CustomerIoSimulator simulator, String name, List<String> jvmOptions,
-                              int rounds, Duration window, List<Ceiling> ceilings) throws InterruptedException {
+                              int rounds, Duration window, List<? extends Beside> ceilings) throws InterruptedException {
         try (ConnectorProcess connector = bench.connector(name, jvmOptions, bench.settings(simulator))) {
             NotificationLoad load = new NotificationLoad(connector.baseUrl(), bench.notifications, SITE,
                     USERS_PER_NOTIFICATION, PARALLEL_NOTIFICATIONS);
@@ -187,7 +228,7 @@ final class ThroughputScenario implements Bench.Scenario {
             // The ratio's windows send notifications built and signed ahead: for half again the pace of the last
             // window so far (the profile's run builds them as it goes: its 30 s would need ~1 GB of them).
             int perWindow = notificationsFor(warmedUp, window);
-            for (Ceiling ceiling : ceilings) {
+            for (Beside ceiling : ceilings) {
                 ceiling.warmUp(); // needs the PUT body the connector sends
             }
             boolean measuredAgainstCeilings = !ceilings.isEmpty();
@@ -196,47 +237,61 @@ final class ThroughputScenario implements Bench.Scenario {
                 // The connector first in even rounds, last in odd ones; the ceiling next to it changes every two
                 // rounds. With two ceilings (JDK, Apache): C J A, A J C, C A J, J A C, then again.
                 boolean ceilingsFirst = round % 2 == 1;
-                List<Ceiling> order = new ArrayList<>(ceilings);
+                List<Beside> order = new ArrayList<>(ceilings);
                 if ((round / 2) % 2 == 1) {
                     Collections.reverse(order);
                 }
                 if (ceilingsFirst) {
                     Collections.reverse(order); // the one next to the connector goes last
-                    for (Ceiling ceiling : order) {
+                    for (Beside ceiling : order) {
                         ceiling.window();
                     }
                 }
                 if (measuredAgainstCeilings) {
                     load.prepare(perWindow);
                 }
-                simulator.reset();
-                Duration cpuBefore = connector.cpuTime();
-                Map<String, Long> jitBefore = connector.jitTicks();
-                Instant from = Instant.now();
-                NotificationLoad.Outcome outcome = load.runFor(window);
-                Instant to = Instant.now();
-                Duration cpu = connector.cpuTime().minus(cpuBefore);
-                Duration jit = connector.jitCpuSince(jitBefore);
-                if (measuredAgainstCeilings && outcome.builtWhileSending() > 0) { // the profile's run builds them as it goes
-                    System.out.printf("note: %d notifications were built during the window (not prepared ahead)%n",
-                            outcome.builtWhileSending());
-                }
-                if (simulator.trackRequests() != outcome.users()) {
-                    System.out.printf("note: %d users answered, %d requests at the simulator%n", outcome.users(), simulator.trackRequests());
-                }
-                perWindow = Math.max(perWindow, notificationsFor(outcome, window));
-                Run run = new Run(simulator.trackRequests(), outcome.elapsed(), cpu, jit, simulator.maxInFlight(), outcome.answers(), from, to);
-                System.out.printf("%s: %.0f users/s, %.0f µs CPU per user, JIT %.2f cores, max %d in flight, answers %s%n",
-                        name, run.usersPerSecond(), run.cpuMicrosPerUser(), run.jitCores(), run.maxInFlight(), run.answers());
+                Run run = window(name, simulator, connector, load, window, measuredAgainstCeilings);
+                perWindow = Math.max(perWindow, notificationsFor(run, window));
                 runs.add(run);
                 if (!ceilingsFirst) {
-                    for (Ceiling ceiling : order) {
+                    for (Beside ceiling : order) {
                         ceiling.window();
                     }
                 }
             }
             return runs;
         }
+    }
+
+    /**
+     * One measured window of a connector: its users answered, its CPU and its JIT's, what the simulator saw. With
+     * {@code prepared}, the notifications were built ahead and a window that outran them says so.
+     */
+    static Run window(String name, CustomerIoSimulator simulator, ConnectorProcess connector, NotificationLoad load,
+                      Duration window, boolean prepared) {
+        simulator.reset();
+        Duration cpuBefore = connector.cpuTime();
+        Map<String, Long> jitBefore = connector.jitTicks();
+        Instant from = Instant.now();
+        NotificationLoad.Outcome outcome = load.runFor(window);
+        Instant to = Instant.now();
+        Duration cpu = connector.cpuTime().minus(cpuBefore);
+        Duration jit = connector.jitCpuSince(jitBefore);
+        if (prepared && outcome.builtWhileSending() > 0) { // the profile's run builds them as it goes
+            System.out.printf("note: %d notifications were built during the window (not prepared ahead)%n",
+                    outcome.builtWhileSending());
+        }
+        if (simulator.trackRequests() != outcome.users()) {
+            System.out.printf("note: %d users answered, %d requests at the simulator%n", outcome.users(), simulator.trackRequests());
+        }
+        Run run = new Run(simulator.trackRequests(), outcome.elapsed(), cpu, jit, simulator.maxInFlight(), outcome.answers(), from, to);
+        System.out.printf("%s: %.0f users/s, %.0f µs CPU per user, JIT %.2f cores, max %d in flight, answers %s%n",
+                name, run.usersPerSecond(), run.cpuMicrosPerUser(), run.jitCores(), run.maxInFlight(), run.answers());
+        return run;
+    }
+
+    private static int notificationsFor(Run last, Duration window) {
+        return (int) Math.ceil(1.5 * last.usersPerSecond() * window.toNanos() / 1e9 / USERS_PER_NOTIFICATION) + PARALLEL_NOTIFICATIONS;
     }
 
     /** Notifications for a window of {@code window} at half again the pace of {@code last}. */
@@ -283,8 +338,60 @@ final class ThroughputScenario implements Bench.Scenario {
         };
     }
 
+    /** What is measured beside the connector, a window of it in every round: a ceiling, or the baseline. */
+    private interface Beside {
+        void warmUp() throws InterruptedException;
+
+        void window() throws InterruptedException;
+    }
+
+    /**
+     * Another checkout's connector ({@code -Dbench.baseline=<its root>}, its jar built), run as it runs there and
+     * measured in the same rounds as this one: "side by side, in one run, on one host". Started once the connector
+     * is warm, warmed up as long, then idle while the others' windows run.
+     */
+    private static final class Baseline implements Beside, AutoCloseable {
+        private final Bench bench;
+        private final CustomerIoSimulator simulator;
+        private final Path directory;
+        private ConnectorProcess connector;
+        private NotificationLoad load;
+        private int perWindow;
+        final List<Run> runs = new ArrayList<>();
+
+        Baseline(Bench bench, CustomerIoSimulator simulator, Path directory) {
+            this.bench = bench;
+            this.simulator = simulator;
+            this.directory = directory;
+        }
+
+        @Override
+        public void warmUp() {
+            connector = bench.connectorIn(directory, "throughput-baseline", bench.settings(simulator));
+            load = new NotificationLoad(connector.baseUrl(), bench.notifications, SITE, USERS_PER_NOTIFICATION, PARALLEL_NOTIFICATIONS);
+            load.runFor(bench.duration(WARM_UP).minus(bench.duration(MEASURE)));
+            perWindow = notificationsFor(load.runFor(bench.duration(MEASURE)), bench.duration(MEASURE));
+        }
+
+        @Override
+        public void window() {
+            load.prepare(perWindow);
+            Run run = ThroughputScenario.window("baseline " + directory.getFileName(), simulator, connector, load,
+                    bench.duration(MEASURE), true);
+            perWindow = Math.max(perWindow, notificationsFor(run, bench.duration(MEASURE)));
+            runs.add(run);
+        }
+
+        @Override
+        public void close() {
+            if (connector != null) {
+                connector.close();
+            }
+        }
+    }
+
     /** A bare client: {@code inFlight} threads each sending the connector's PUT in a loop. Keeps its windows. */
-    private static final class Ceiling {
+    private static final class Ceiling implements Beside {
         private final Bench bench;
         private final CustomerIoSimulator simulator;
         private final int inFlight;
@@ -307,7 +414,8 @@ final class ThroughputScenario implements Bench.Scenario {
             this.client = client;
         }
 
-        void warmUp() throws InterruptedException {
+        @Override
+        public void warmUp() throws InterruptedException {
             body = simulator.lastIdentifyBody();
             runThreads(inFlight, loop(bench.duration(CEILING_WARM_UP)));
         }
@@ -317,7 +425,8 @@ final class ThroughputScenario implements Bench.Scenario {
         }
 
         /** One window of {@code MEASURE}: its requests per second answered, kept in {@link #windows}. */
-        void window() throws InterruptedException {
+        @Override
+        public void window() throws InterruptedException {
             simulator.reset();
             failures.set(0);
             long start = System.nanoTime();
