@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
@@ -74,17 +75,25 @@ public class CustomerIoCalls {
     }
 
     /**
-     * The request of step {@code customerio-request}: the method, the path (ids percent-encoded) and the Basic
-     * {@code Authorization} as headers, the payload as the JSON body (none for a DELETE). One bean step rather than
-     * a {@code setHeader} per field: Camel evaluates {@code ${exchangeProperty.customerIoCall.path()}} by reflection
-     * on a copy of the exchange, which cost a third of a synced user's CPU (docs/benchmarks.md, issue #17).
+     * Step {@code customerio-request}: the call in the body becomes its request. The call goes to property
+     * {@value #CALL_PROPERTY}; the headers are replaced by the method, the path (ids percent-encoded), the Basic
+     * {@code Authorization}, {@code Accept} and {@code Content-Type} (nothing else of the exchange may go out as an HTTP
+     * header); the payload becomes the JSON body (none for a DELETE). One bean step rather than a
+     * {@code removeHeaders}, a {@code setProperty} and a {@code setHeader} per field: each step is Camel's work per
+     * attempt, and {@code ${exchangeProperty.customerIoCall.path()}} is evaluated by reflection on a copy of the
+     * exchange, which costs a third of a synced user's CPU (docs/benchmarks.md).
      */
-    public byte[] request(@ExchangeProperty(CALL_PROPERTY) CustomerIoCall call, @Headers Map<String, Object> headers) {
+    public byte[] request(@Body CustomerIoCall call, @ExchangeProperties Map<String, Object> properties,
+                          @Headers Map<String, Object> headers) {
+        properties.put(CALL_PROPERTY, call);
+        headers.clear();
         // the enum, not its name: camel-http reads this header as HttpMethods, and Camel's String → enum conversion
-        // cost 3 % of a synced user's CPU (profile, docs/benchmarks.md, issue #17)
+        // cost 3 % of a synced user's CPU (profile, docs/benchmarks.md)
         headers.put(Exchange.HTTP_METHOD, HttpMethods.valueOf(call.method()));
         headers.put(Exchange.HTTP_PATH, call.path());
         headers.put("Authorization", call.credentials().authorization());
+        headers.put("Accept", "application/json");
+        headers.put(Exchange.CONTENT_TYPE, "application/json");
         if (call.payload() == null) {
             return null;
         }
