@@ -24,7 +24,7 @@ public class BodyMemoryRoutePolicy implements RoutePolicyFactory {
 
     @Override
     public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
-        // none on the other routes: nothing to do there, and a policy on every route costs (docs/benchmarks.md, 2026-12-01)
+        // none on the other routes: nothing to do there, and a policy on every route costs (docs/benchmarks.md)
         if (!(route instanceof RouteDefinition definition) || !definition.getInput().getEndpointUri().startsWith("platform-http:")) {
             return null;
         }

@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * and {@code account_segments}, every field of a message's segments but {@code id} and {@code name}, and
  * every field of a user that no rule reads under the notification's settings ({@link UserFieldSelection}).
  * Those are skipped while parsing (checked as JSON, never built into a tree): building the tree of a
- * notification was the largest share of the connector's CPU (docs/benchmarks.md, item 7), and these parts
+ * notification was the largest share of the connector's CPU (docs/benchmarks.md), and these parts
  * were most of its nodes. A new feature that needs one of them adds it here (or, for a user field, to
  * the selection).
  *
@@ -206,7 +206,7 @@ public class NotificationParser {
     /**
      * The route's choice between user:update and anything else. A bean method, not
      * {@code ${body.userUpdate}}: Camel's OGNL hashes the body for its introspection cache on every
-     * evaluation, which walked every user of the notification (7 % of the CPU, docs/benchmarks.md item 7).
+     * evaluation, which walked every user of the notification (7 % of the CPU, docs/benchmarks.md).
      */
     public boolean isNotUserUpdate(HullNotification notification) {
         return !notification.isUserUpdate();

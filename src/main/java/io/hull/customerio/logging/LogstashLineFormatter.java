@@ -30,7 +30,7 @@ import org.springframework.boot.logging.structured.StructuredLoggingJsonMembersC
  * Why a copy: Spring Boot turns a line into bytes through an unbuffered {@code OutputStreamWriter}, one
  * character at a time, each through the encoder's lock (spring-boot#49428). The connector writes a line per
  * synced user and per webhook, and that encoding alone was ~4 % of the CPU of a user sync (JFR: the
- * {@code StreamEncoder.write} samples; docs/benchmarks.md, item 7). Here the line is built as text, then encoded once.
+ * {@code StreamEncoder.write} samples, docs/benchmarks.md). Here the line is built as text, then encoded once.
  */
 public class LogstashLineFormatter extends JsonWriterStructuredLogFormatter<ILoggingEvent> {
 

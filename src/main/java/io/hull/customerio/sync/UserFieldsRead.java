@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * Every field of a Hull user object that a rule of the connector reads, for the settings of a
  * notification. The notification parser leaves every other field out of the users it builds (a user
  * has ~70 fields; the fixture's settings read 11 of them, and building the rest was the largest share
- * of the connector's CPU: docs/benchmarks.md, item 7).
+ * of the connector's CPU: docs/benchmarks.md).
  *
  * <p><b>A rule that reads a new user field must name it here</b>, or it will not find it in
  * notifications. {@code UserFieldsReadTest} runs the stages of route sync-user on the shared fixture with and
