@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.sync.UserSync;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -11,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
@@ -45,6 +47,7 @@ public class CustomerIoCalls {
     private final CustomerIoProperties properties;
     private final MeterRegistry meters;
     private final BatchItems batchItems;
+    private final Map<CallCount, Counter> counters = new ConcurrentHashMap<>();
 
     public CustomerIoCalls(ObjectMapper json, CustomerIoProperties properties, MeterRegistry meters, BatchItems batchItems) {
         this.batchItems = batchItems;
@@ -165,7 +168,12 @@ public class CustomerIoCalls {
 
     /** The same count for a request that is no CustomerIoCall (the region lookup). */
     void count(String method, String endpoint, String status) {
-        meters.counter("customerio.calls", "method", method, "endpoint", endpoint, "status", status).increment();
+        // kept, not looked up: the registry sorts and hashes the tags on every lookup, once per request
+        counters.computeIfAbsent(new CallCount(method, endpoint, status), key -> meters.counter("customerio.calls",
+                "method", key.method(), "endpoint", key.endpoint(), "status", key.status())).increment();
+    }
+
+    private record CallCount(String method, String endpoint, String status) {
     }
 
     /** {@code Retry-After} as delay-seconds or an HTTP date; unreadable → empty. */
