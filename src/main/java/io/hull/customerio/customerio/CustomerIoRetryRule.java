@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -20,10 +19,10 @@ import org.springframework.stereotype.Component;
  * redelivery asks {@code retryWhile} (which reads {@value #RETRY_PROPERTY}) and reads the delay from the
  * {@code CamelRedeliveryDelay} header set here.
  *
- * <p>The rule: 429, 5xx, timeouts and network failures are tried again after an exponential backoff with jitter
- * ({@code customerio.retry.initial-backoff × 2^(attempt-1)}, at most {@code max-backoff}, a random wait in [half, all]
- * of it), or after {@code Retry-After}, which pauses the whole site in {@link SiteRateLimiter} (the next attempt
- * then waits there, with every other request to the site). Not when {@code customerio.retry.max-attempts} are
+ * <p>The rule: 429, 5xx, timeouts and network failures are tried again, after the route configuration's
+ * {@code redeliveryPolicy} (exponential backoff with collision avoidance: {@code customerio.retry.initial-backoff}
+ * doubling up to {@code max-backoff}, give or take 15 %), or after {@code Retry-After}, which pauses the whole site in
+ * {@link SiteRateLimiter} (the next attempt then waits there, with every other request to the site). Not when {@code customerio.retry.max-attempts} are
  * used up, nor when the wait would end past the call's {@link Deadline}: then the caller gets a
  * {@link CustomerIoUnavailableException} saying so, and Hull is asked to retry. A 4xx refusal, a call not sent for
  * want of time, and anything unforeseen are not tried again.
@@ -35,6 +34,8 @@ public class CustomerIoRetryRule implements Processor {
     public static final String RETRY_PROPERTY = "customerIoRetry";
 
     private static final Logger LOG = LoggerFactory.getLogger(CustomerIoRetryRule.class);
+    /** The redeliveryPolicy's collisionAvoidanceFactor (routes/customerio-api.yaml). */
+    static final double JITTER = 0.15;
 
     private final CustomerIoProperties.Retry retry;
     private final int splitAfterFailures;
@@ -81,7 +82,7 @@ public class CustomerIoRetryRule implements Processor {
             giveUp(exchange, new CustomerIoUnavailableException(tried + ", no attempts left", e));
             return;
         }
-        Duration wait = failure.retryAfter().orElseGet(() -> backoff(attempt));
+        Duration wait = failure.retryAfter().orElseGet(() -> longestBackoff(attempt));
         Deadline deadline = CustomerIoCalls.required(exchange.getProperty(CustomerIoCalls.DEADLINE_PROPERTY, Deadline.class));
         if (deadline.remaining().compareTo(wait.plus(CustomerIoCalls.MIN_ATTEMPT_TIME)) < 0) {
             giveUp(exchange, new CustomerIoUnavailableException(
@@ -89,9 +90,13 @@ public class CustomerIoRetryRule implements Processor {
             return;
         }
         meters.counter("customerio.retries", "reason", failure.reason()).increment();
-        LOG.debug("{}; retrying in {} ms", tried, wait.toMillis());
-        // after a Retry-After the site's rate limiter holds every request to it, this one included
-        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, failure.retryAfter().isPresent() ? 0L : wait.toMillis());
+        LOG.debug("{}; retrying{}", tried, failure.retryAfter().isPresent() ? " once the site's pause is over" : "");
+        if (failure.retryAfter().isPresent()) {
+            // the site's rate limiter holds every request to it, this one included: no wait of the call's own
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, 0L);
+        } else {
+            exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        }
         exchange.setProperty(RETRY_PROPERTY, true);
     }
 
@@ -138,12 +143,19 @@ public class CustomerIoRetryRule implements Processor {
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
     }
 
-    /** Exponential backoff ({@code initial × 2^(attempt-1)}, at most {@code max-backoff}) with jitter: a random wait in [half, all] of it. */
-    Duration backoff(int attempt) {
+    /**
+     * The longest wait the {@code redeliveryPolicy} may make before attempt {@code attempt + 1}: it doubles the previous
+     * wait and moves it by up to {@value #JITTER} of itself, so at most {@code initial × 2^(attempt-1) × 1.15^attempt},
+     * and never more than {@code max-backoff}. A retry whose wait could end past the deadline is not made.
+     */
+    Duration longestBackoff(int attempt) {
         long initial = Math.max(1, retry.getInitialBackoff().toMillis());
         long max = Math.max(initial, retry.getMaxBackoff().toMillis());
-        long exponential = attempt >= 31 ? max : Math.min(max, initial << (attempt - 1));
-        return Duration.ofMillis(exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1));
+        if (attempt >= 31) {
+            return Duration.ofMillis(max);
+        }
+        double longest = (double) (initial << (attempt - 1)) * Math.pow(1 + JITTER, attempt);
+        return Duration.ofMillis((long) Math.ceil(Math.min(max, longest)));
     }
 
     private record Failure(String detail, Optional<Duration> retryAfter, String reason) {
