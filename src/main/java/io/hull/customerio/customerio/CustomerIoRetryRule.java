@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -34,18 +35,19 @@ public class CustomerIoRetryRule implements Processor {
     public static final String RETRY_PROPERTY = "customerIoRetry";
 
     private static final Logger LOG = LoggerFactory.getLogger(CustomerIoRetryRule.class);
-    /** The redeliveryPolicy's collisionAvoidanceFactor (routes/customerio-api.yaml). */
-    static final double JITTER = 0.15;
 
     private final CustomerIoProperties.Retry retry;
+    /** The waits Camel makes between attempts ({@link CustomerIoBackoff}). */
+    private final RedeliveryPolicy backoff;
     private final int splitAfterFailures;
     private final CustomerIoCalls calls;
     private final SiteRateLimiter rateLimiter;
     private final MeterRegistry meters;
 
-    public CustomerIoRetryRule(CustomerIoProperties properties, CustomerIoCalls calls, SiteRateLimiter rateLimiter,
-                               MeterRegistry meters) {
+    public CustomerIoRetryRule(CustomerIoProperties properties, RedeliveryPolicy customerIoBackoffPolicy,
+                               CustomerIoCalls calls, SiteRateLimiter rateLimiter, MeterRegistry meters) {
         this.retry = properties.getRetry();
+        this.backoff = customerIoBackoffPolicy;
         this.splitAfterFailures = properties.getBatch().getSplitAfterFailures();
         this.calls = calls;
         this.rateLimiter = rateLimiter;
@@ -144,17 +146,17 @@ public class CustomerIoRetryRule implements Processor {
     }
 
     /**
-     * The longest wait the {@code redeliveryPolicy} may make before attempt {@code attempt + 1}: it doubles the previous
-     * wait and moves it by up to {@value #JITTER} of itself, so at most {@code initial × 2^(attempt-1) × 1.15^attempt},
-     * and never more than {@code max-backoff}. A retry whose wait could end past the deadline is not made.
+     * The longest wait the backoff policy may make before attempt {@code attempt + 1}: it doubles the previous wait and
+     * moves it by up to its collision avoidance factor, so at most {@code delay × 2^(attempt-1) × (1 + factor)^attempt},
+     * and never more than its maximum. A retry whose wait could end past the deadline is not made.
      */
     Duration longestBackoff(int attempt) {
-        long initial = Math.max(1, retry.getInitialBackoff().toMillis());
-        long max = Math.max(initial, retry.getMaxBackoff().toMillis());
+        long max = backoff.getMaximumRedeliveryDelay();
         if (attempt >= 31) {
             return Duration.ofMillis(max);
         }
-        double longest = (double) (initial << (attempt - 1)) * Math.pow(1 + JITTER, attempt);
+        double longest = (double) (backoff.getRedeliveryDelay() << (attempt - 1))
+                * Math.pow(1 + backoff.getCollisionAvoidanceFactor(), attempt);
         return Duration.ofMillis((long) Math.ceil(Math.min(max, longest)));
     }
 

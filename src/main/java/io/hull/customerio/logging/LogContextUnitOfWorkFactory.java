@@ -34,7 +34,7 @@ public class LogContextUnitOfWorkFactory implements UnitOfWorkFactory {
 
     @Override
     public UnitOfWork createUnitOfWork(Exchange exchange) {
-        return new LogContextUnitOfWork(exchange, inflightRepository, allowUseOriginalMessage, useBreadcrumb);
+        return new LogContextUnitOfWork(this, exchange, inflightRepository, allowUseOriginalMessage, useBreadcrumb);
     }
 
     @Override
@@ -46,26 +46,22 @@ public class LogContextUnitOfWorkFactory implements UnitOfWorkFactory {
 
     static final class LogContextUnitOfWork extends DefaultUnitOfWork {
 
-        private final InflightRepository inflight;
-        private final boolean originalMessageKept;
-        private final boolean breadcrumbs;
+        private final LogContextUnitOfWorkFactory factory;
         private final String originalBreadcrumbId = MDC.get(MDC_BREADCRUMB_ID);
         private final String originalExchangeId = MDC.get(MDC_EXCHANGE_ID);
         private final String originalRouteId = MDC.get(MDC_ROUTE_ID);
 
-        LogContextUnitOfWork(Exchange exchange, InflightRepository inflightRepository, boolean allowUseOriginalMessage,
-                             boolean useBreadcrumb) {
+        LogContextUnitOfWork(LogContextUnitOfWorkFactory factory, Exchange exchange, InflightRepository inflightRepository,
+                             boolean allowUseOriginalMessage, boolean useBreadcrumb) {
             super(exchange, inflightRepository, allowUseOriginalMessage, useBreadcrumb);
-            this.inflight = inflightRepository;
-            this.originalMessageKept = allowUseOriginalMessage;
-            this.breadcrumbs = useBreadcrumb;
+            this.factory = factory;
             enter(exchange);
         }
 
         /** A split's or enrich's exchange: a unit of work of the same kind, as Camel's own would make. */
         @Override
         public UnitOfWork createChildUnitOfWork(Exchange childExchange) {
-            UnitOfWork child = new LogContextUnitOfWork(childExchange, inflight, originalMessageKept, breadcrumbs);
+            UnitOfWork child = factory.createUnitOfWork(childExchange);
             child.setParentUnitOfWork(this);
             return child;
         }

@@ -1,10 +1,9 @@
 package io.hull.customerio.sync;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -40,13 +39,14 @@ public class Customizations {
             if (body instanceof JsonNode node) {
                 return node.isObject() ? json.convertValue(node, MAP) : null;
             }
+            // read as a Map at once (a JSON text that is no object fails here, and is none)
             if (body instanceof String text) {
-                return asMap(json.readTree(text));
+                return json.readValue(text, MAP);
             }
             if (body instanceof byte[] bytes) {
-                return asMap(json.readTree(new String(bytes, StandardCharsets.UTF_8)));
+                return json.readValue(bytes, MAP);
             }
-        } catch (JsonProcessingException | IllegalArgumentException notAnObject) {
+        } catch (IOException | IllegalArgumentException notAnObject) {
             return null;
         }
         return null;
