@@ -3,22 +3,25 @@ package io.hull.customerio.customerio;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.Map;
-import org.apache.camel.ExchangeProperties;
-import org.apache.camel.ExchangeProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Exact sliding-window limit per Customer.io site: at most {@code limit} requests in ANY window of
- * one second, every site on its own budget, and a site can be paused (Retry-After) for every thread.
+ * one second, every site on its own budget, and a site can be paused (Retry-After) for every caller.
  *
  * <p>Why hand-written rather than Bucket4j or Resilience4j: a token bucket (capacity N, refill N per
  * second) lets N requests through at the end of one second and N more at the start of the next, so a
@@ -29,9 +32,11 @@ import org.springframework.stereotype.Component;
  * oldest of them is at least one window old. That is the definition of "N in any window", nothing
  * approximated.
  *
- * <p>Fairness and thread safety: one fair lock per site; the thread holding it is the next to send
- * and sleeps (holding it) until its slot is free, so waiting threads go strictly in arrival order and
- * no thread is starved. A waiter whose deadline would pass first gives up ({@code false}).
+ * <p>Waiting holds no thread: {@link #take} answers a future, done at once when the site has a slot
+ * free and nobody waiting, else queued behind the site's earlier callers (strict arrival order) and
+ * done from this limiter's timer thread when its slot comes, or with {@code null} when its deadline
+ * comes first. So the callers' threads (a pool with a queue in front of it) go on with other sites'
+ * users while one site waits, and a site's backlog never holds up another site.
  *
  * <p>A slot's time is when its request ENDED (answer or failure), not when it started: Customer.io
  * counts arrivals, and the only moment we know a request had arrived is when its answer came back.
@@ -43,21 +48,20 @@ import org.springframework.stereotype.Component;
 @Component
 public class SiteRateLimiter {
 
-    /** Exchange property holding the slot of the attempt on its way (route customerio-attempt). */
-    public static final String SLOT_PROPERTY = "customerIoSlot";
-
     /** A Retry-After longer than this is taken as this: a wrong header must not stop a site for days. */
     static final Duration MAX_PAUSE = Duration.ofMinutes(5);
+
+    /** Marks a slot whose request is still on its way. */
+    private static final long IN_FLIGHT = Long.MAX_VALUE;
+    /** How often the site's first waiter looks again while its slot's request is still on its way. */
+    private static final long IN_FLIGHT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final int limit;
     private final long windowNanos;
     private final MeterRegistry meters;
     private final ConcurrentMap<String, Site> sites = new ConcurrentHashMap<>();
-
-    /** Marks a slot whose request is still on its way. */
-    private static final long IN_FLIGHT = Long.MAX_VALUE;
-    /** How often a thread waiting for a slot still in flight looks again. */
-    private static final long IN_FLIGHT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Hands the waiters their slots and refusals; never runs a caller's work (callers go on elsewhere). */
+    private final ScheduledThreadPoolExecutor timer;
 
     @Autowired
     public SiteRateLimiter(CustomerIoProperties properties, MeterRegistry meters) {
@@ -71,71 +75,48 @@ public class SiteRateLimiter {
         this.limit = limit;
         this.windowNanos = window.toNanos();
         this.meters = meters;
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "customerio-rate-limit");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true); // a waiter served before its deadline leaves nothing behind
+    }
+
+    @PreDestroy
+    public void close() {
+        timer.shutdownNow();
     }
 
     /**
-     * The {@code throttle-per-site} step of route customerio-attempt: waits for the call's site's next slot and
-     * takes it. No slot before the call's deadline: not sent, and not retried.
+     * This site's next request slot: the future is done with the permit once the slot is taken (the request must
+     * then be sent and the permit closed when it ended), or with {@code null} (nothing taken) when the slot would
+     * only come after {@code deadline}. Done at once when the site has a slot free and nobody waiting; otherwise
+     * done on the limiter's timer thread, where the caller must not do its request.
      */
-    public void take(@ExchangeProperty(CustomerIoCalls.CALL_PROPERTY) CustomerIoCall call,
-                     @ExchangeProperty(CustomerIoCalls.DEADLINE_PROPERTY) Deadline deadline,
-                     @ExchangeProperties Map<String, Object> properties) {
-        Permit permit;
-        try {
-            permit = acquire(call.siteId(), CustomerIoCalls.required(deadline));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CustomerIoUnavailableException(call.name() + " was interrupted", e);
-        }
-        if (permit == null) {
-            throw new CustomerIoUnavailableException(call.name() + " not sent: the site's rate limit has no slot left"
-                    + " before the notification must be answered");
-        }
-        properties.put(SLOT_PROPERTY, permit);
-    }
-
-    /** The {@code site-slot-used} step: the attempt has ended, its slot counts from now. */
-    public void release(@ExchangeProperty(SLOT_PROPERTY) Permit permit) {
-        if (permit != null) {
-            permit.close();
-        }
-    }
-
-    /**
-     * Waits for this site's next request slot and takes it; the request must then be sent and the
-     * permit closed when it ended. {@code null} (nothing taken) when the slot would only come after
-     * {@code deadline}.
-     */
-    public Permit acquire(String siteId, Deadline deadline) throws InterruptedException {
+    public CompletableFuture<Permit> take(String siteId, Deadline deadline) {
         Site site = site(siteId);
         long start = System.nanoTime();
-        try {
-            if (!site.lock.tryLock(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
-                return null;
-            }
-            try {
-                while (true) {
-                    long now = System.nanoTime();
-                    long oldest = site.sent.get(site.next);
-                    long freeAt = oldest == IN_FLIGHT ? now + IN_FLIGHT_POLL_NANOS
-                            : Math.max(oldest + windowNanos, site.pausedUntil.get());
-                    if (oldest != IN_FLIGHT && freeAt - now <= 0) {
-                        int slot = site.next;
-                        site.sent.set(slot, IN_FLIGHT);
-                        site.next = (slot + 1) % limit;
-                        return new Permit(site, slot);
-                    }
-                    if (deadline.isBefore(freeAt)) {
-                        return null;
-                    }
-                    // Re-checked after the sleep: a Retry-After may have paused the site meanwhile.
-                    TimeUnit.NANOSECONDS.sleep(freeAt - now);
+        synchronized (site) {
+            if (site.waiters.isEmpty()) {
+                long freeAt = site.freeAt(start);
+                if (freeAt - start <= 0) {
+                    Permit permit = site.takeSlot();
+                    site.waits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    return CompletableFuture.completedFuture(permit);
                 }
-            } finally {
-                site.lock.unlock();
+                if (deadline.isBefore(freeAt)) {
+                    site.waits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    return CompletableFuture.completedFuture(null);
+                }
             }
-        } finally {
-            site.waits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            Waiter waiter = new Waiter(deadline, start);
+            site.waiters.add(waiter);
+            waiter.expiry = timer.schedule(() -> expire(site, waiter), Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+            if (!site.armed) {
+                arm(site, site.freeAt(System.nanoTime()));
+            }
+            return waiter.future;
         }
     }
 
@@ -160,11 +141,53 @@ public class SiteRateLimiter {
         }
     }
 
-    /** No request to this site before {@code now + pause} (Retry-After), whichever thread sends it. */
+    /** No request to this site before {@code now + pause} (Retry-After), whoever sends it. */
     public void pause(String siteId, Duration pause) {
         Duration capped = pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause;
         long until = System.nanoTime() + capped.toNanos();
         site(siteId).pausedUntil.accumulateAndGet(until, (current, proposed) -> proposed - current > 0 ? proposed : current);
+    }
+
+    /** On the timer thread when the first waiter's slot may be free: the waiters whose slot is free, in order. */
+    private void serve(Site site) {
+        List<Runnable> done = new ArrayList<>();
+        synchronized (site) {
+            site.armed = false;
+            while (!site.waiters.isEmpty()) {
+                long now = System.nanoTime();
+                long freeAt = site.freeAt(now);
+                Waiter first = site.waiters.peek();
+                if (first.deadline.isBefore(freeAt)) {
+                    site.waiters.poll();
+                    done.add(first.answer(null, site));
+                    continue;
+                }
+                if (freeAt - now > 0) {
+                    arm(site, freeAt);
+                    break;
+                }
+                site.waiters.poll();
+                done.add(first.answer(site.takeSlot(), site));
+            }
+        }
+        done.forEach(Runnable::run);
+    }
+
+    /** On the timer thread at a waiter's deadline, if it is still waiting: no slot for it. */
+    private void expire(Site site, Waiter waiter) {
+        Runnable answer;
+        synchronized (site) {
+            if (!site.waiters.remove(waiter)) {
+                return;
+            }
+            answer = waiter.answer(null, site);
+        }
+        answer.run();
+    }
+
+    private void arm(Site site, long at) {
+        site.armed = true;
+        timer.schedule(() -> serve(site), Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private Site site(String siteId) {
@@ -175,22 +198,61 @@ public class SiteRateLimiter {
                         .register(meters)));
     }
 
+    private static final class Waiter {
+        final CompletableFuture<Permit> future = new CompletableFuture<>();
+        final Deadline deadline;
+        final long since;
+        ScheduledFuture<?> expiry;
+
+        Waiter(Deadline deadline, long since) {
+            this.deadline = deadline;
+            this.since = since;
+        }
+
+        /** Under the site's lock: the answer to give once the lock is let go (the caller's code runs on from it). */
+        Runnable answer(Permit permit, Site site) {
+            expiry.cancel(false);
+            site.waits.record(System.nanoTime() - since, TimeUnit.NANOSECONDS);
+            return () -> future.complete(permit);
+        }
+    }
+
+    /** A site's ring of slots and its waiters; all but {@code sent} and {@code pausedUntil} under the site's lock. */
     private static final class Site {
-        final ReentrantLock lock = new ReentrantLock(true);
         /** End times ({@link System#nanoTime()}) of the last {@code limit} requests, or IN_FLIGHT; {@code next} is the oldest. */
-        final AtomicLongArray sent; // atomic: close() writes it without the lock
+        final AtomicLongArray sent; // atomic: Permit.close() writes it without the lock
+        final int limit;
+        final long windowNanos;
         int next;
         final AtomicLong pausedUntil;
+        final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+        /** A serve() is scheduled. */
+        boolean armed;
         final Timer waits;
 
         Site(int limit, long windowNanos, Timer waits) {
             long longAgo = System.nanoTime() - 2 * windowNanos;
+            this.limit = limit;
+            this.windowNanos = windowNanos;
             this.sent = new AtomicLongArray(limit);
             for (int i = 0; i < limit; i++) {
                 sent.set(i, longAgo);
             }
             this.pausedUntil = new AtomicLong(longAgo);
             this.waits = waits;
+        }
+
+        /** When the next slot is free: a window after the oldest request ended, not before a pause's end. */
+        long freeAt(long now) {
+            long oldest = sent.get(next);
+            return oldest == IN_FLIGHT ? now + IN_FLIGHT_POLL_NANOS : Math.max(oldest + windowNanos, pausedUntil.get());
+        }
+
+        Permit takeSlot() {
+            int slot = next;
+            sent.set(slot, IN_FLIGHT);
+            next = (slot + 1) % limit;
+            return new Permit(this, slot);
         }
     }
 }

@@ -21,7 +21,7 @@ class SiteRateLimiterTest {
 
     /**
      * A slot is used again only a window after its request ended, so no moment lies in more than {@code limit} of
-     * the spans [taken, ended + window). Each thread stamps "taken" after acquire() returned and "ended" before it
+     * the spans [taken, ended + window). Each thread stamps "taken" after take() answered and "ended" before it
      * closes the permit: both inside the real span, so a thread the machine holds up between the two can only
      * shorten the spans checked, never make a correct limiter fail.
      */
@@ -29,7 +29,7 @@ class SiteRateLimiterTest {
     void neverMoreThanTheLimitInAnyWindowAcrossThreads() throws Exception {
         SiteRateLimiter limiter = new SiteRateLimiter(5, WINDOW, new SimpleMeterRegistry());
         List<Callable<long[]>> requests = Collections.nCopies(20, () -> {
-            SiteRateLimiter.Permit permit = limiter.acquire("site", Deadline.after(Duration.ofSeconds(30)));
+            SiteRateLimiter.Permit permit = limiter.take("site", Deadline.after(Duration.ofSeconds(30))).get();
             long taken = System.nanoTime();
             long ended = System.nanoTime();
             permit.close();
@@ -62,16 +62,59 @@ class SiteRateLimiterTest {
     void sitesAreIndependentAndAPauseHoldsTheSite() throws Exception {
         // a window far longer than any hold-up of this thread, so "spent" stays spent while it is checked
         SiteRateLimiter limiter = new SiteRateLimiter(1, Duration.ofMinutes(1), new SimpleMeterRegistry());
-        limiter.acquire("a", Deadline.after(Duration.ofSeconds(1))).close();
+        limiter.take("a", Deadline.after(Duration.ofSeconds(1))).get().close();
         // b has its own budget; a's is spent for a window, so a near deadline gives up at once.
-        assertThat(limiter.acquire("b", Deadline.after(Duration.ofMillis(10)))).isNotNull();
-        assertThat(limiter.acquire("a", Deadline.after(Duration.ofMillis(10)))).isNull();
+        assertThat(limiter.take("b", Deadline.after(Duration.ofMillis(10))).get()).isNotNull();
+        assertThat(limiter.take("a", Deadline.after(Duration.ofMillis(10))).get()).isNull();
 
         long pausedAt = System.nanoTime();
         limiter.pause("c", Duration.ofMillis(500));
-        assertThat(limiter.acquire("c", Deadline.after(Duration.ofMillis(50)))).isNull();
-        limiter.acquire("c", Deadline.after(Duration.ofSeconds(30))).close();
+        assertThat(limiter.take("c", Deadline.after(Duration.ofMillis(50))).get()).isNull();
+        limiter.take("c", Deadline.after(Duration.ofSeconds(30))).get().close();
         assertThat(System.nanoTime() - pausedAt).as("waited for the pause").isGreaterThanOrEqualTo(Duration.ofMillis(500).toNanos());
+    }
+
+    /**
+     * Waiting holds no thread: one thread asks for five slots of a site with one, and gets five futures at once; they
+     * are answered in the order asked, each a window after the one before it ended.
+     */
+    @Test
+    void waitersHoldNoThreadAndAreServedInArrivalOrder() throws Exception {
+        SiteRateLimiter limiter = new SiteRateLimiter(1, WINDOW, new SimpleMeterRegistry());
+        List<Long> answered = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        List<java.util.concurrent.CompletableFuture<SiteRateLimiter.Permit>> slots = new ArrayList<>();
+        long asked = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            int caller = i;
+            slots.add(limiter.take("site", Deadline.after(Duration.ofSeconds(30))).thenApply(permit -> {
+                answered.add(System.nanoTime());
+                order.add(caller);
+                permit.close();
+                return permit;
+            }));
+        }
+        assertThat(System.nanoTime() - asked).as("asking did not wait").isLessThan(WINDOW.toNanos() / 2);
+        java.util.concurrent.CompletableFuture.allOf(slots.toArray(java.util.concurrent.CompletableFuture[]::new)).get();
+        assertThat(order).containsExactly(0, 1, 2, 3, 4);
+        for (int i = 1; i < answered.size(); i++) {
+            assertThat(answered.get(i) - answered.get(i - 1)).as("slot %d a window after the one before", i)
+                    .isGreaterThanOrEqualTo(WINDOW.toNanos());
+        }
+    }
+
+    /** A waiter behind others gives up at its deadline, and the ones behind it move up. */
+    @Test
+    void aWaiterWhoseDeadlineComesFirstGetsNoSlot() throws Exception {
+        SiteRateLimiter limiter = new SiteRateLimiter(1, Duration.ofMillis(500), new SimpleMeterRegistry());
+        limiter.take("site", Deadline.after(Duration.ofSeconds(1))).get().close();
+        var patient = limiter.take("site", Deadline.after(Duration.ofSeconds(30)));
+        var hurried = limiter.take("site", Deadline.after(Duration.ofMillis(100)));
+        var last = limiter.take("site", Deadline.after(Duration.ofSeconds(30)));
+        assertThat(hurried.get()).as("no slot before its deadline").isNull();
+        assertThat(patient).isNotDone();
+        patient.get().close();
+        assertThat(last.get()).isNotNull();
     }
 
     @Test
