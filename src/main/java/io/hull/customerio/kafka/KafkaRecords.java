@@ -11,7 +11,6 @@ import io.hull.customerio.hull.HullNotification;
 import io.hull.customerio.hull.HullUnavailableException;
 import io.hull.customerio.sync.MessageDeduplicator;
 import io.hull.customerio.sync.NotificationContext;
-import io.hull.customerio.sync.SyncStateWriter;
 import io.hull.customerio.sync.SyncContexts;
 import io.hull.customerio.sync.UserSync;
 import io.hull.customerio.sync.UserSyncResult;
@@ -47,16 +46,14 @@ public class KafkaRecords {
     private final ObjectMapper json;
     private final SyncContexts contexts;
     private final MessageDeduplicator deduplicator;
-    private final SyncStateWriter syncStateWriter;
     private final KafkaBatches batches;
 
     public KafkaRecords(ObjectMapper json, SyncContexts contexts, MessageDeduplicator deduplicator,
-                        SyncStateWriter syncStateWriter, KafkaBatches batches) {
+                        KafkaBatches batches) {
         this.json = json;
         this.batches = batches;
         this.contexts = contexts;
         this.deduplicator = deduplicator;
-        this.syncStateWriter = syncStateWriter;
     }
 
     /** A record to write: its key and its value (which holds the notification's credentials: never printed). */
@@ -163,25 +160,28 @@ public class KafkaRecords {
     }
 
     /**
-     * The sync state of this round's delivered users written back to Hull, batched as in the direct
-     * mode. Hull unreachable: those records fail this round and are tried again (Customer.io calls
-     * are idempotent).
+     * Step round-delivered-users: this round's users Customer.io has, whose sync state route write-sync-state
+     * writes back to Hull, batched as in the direct mode.
      */
-    public void writeBack(@ExchangeProperty(KafkaBatches.BATCH) KafkaBatch batch) {
-        List<KafkaBatch.Entry> delivered = batch.currentRound().stream()
-                .filter(entry -> !entry.hasFailed() && entry.result() instanceof UserSyncResult).toList();
-        if (delivered.isEmpty()) {
-            return;
+    public List<UserSyncResult> delivered(@ExchangeProperty(KafkaBatches.BATCH) KafkaBatch batch) {
+        return batch.currentRound().stream()
+                .filter(entry -> !entry.hasFailed() && entry.result() instanceof UserSyncResult)
+                .map(entry -> (UserSyncResult) entry.result()).toList();
+    }
+
+    /**
+     * Step round-sync-state-not-written: Hull unreachable (or anything unexpected) for the write-back: this round's
+     * delivered records fail and are tried again (Customer.io calls are idempotent).
+     */
+    public void writeBackFailed(@ExchangeProperty(KafkaBatches.BATCH) KafkaBatch batch,
+                                @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        if (SafeError.isUnexpected(failure)) {
+            log.error("unexpected error while writing a round's sync state to Hull; its records are tried again", failure);
         }
-        try {
-            syncStateWriter.writeBack(delivered.stream().map(entry -> (UserSyncResult) entry.result()).toList());
-        } catch (RuntimeException e) {
-            if (SafeError.isUnexpected(e)) {
-                log.error("unexpected error while writing a round's sync state to Hull; its records are tried again", e);
-            }
-            String reason = e instanceof HullUnavailableException ? e.getMessage()
-                    : "sync state not written to Hull: " + SafeError.of(e).reason();
-            delivered.forEach(entry -> entry.failed(reason, false));
-        }
+        String reason = failure instanceof HullUnavailableException ? failure.getMessage()
+                : "sync state not written to Hull: " + SafeError.of(failure).reason();
+        batch.currentRound().stream()
+                .filter(entry -> !entry.hasFailed() && entry.result() instanceof UserSyncResult)
+                .forEach(entry -> entry.failed(reason, false));
     }
 }

@@ -1,67 +1,81 @@
 package io.hull.customerio.sync;
 
-import io.hull.customerio.hull.FirehoseClient;
 import io.hull.customerio.hull.FirehoseEntry;
+import io.hull.customerio.hull.FirehoseRequests;
+import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.HullRejectedException;
 import io.hull.customerio.logging.DecisionLog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes the sync state of the users Customer.io accepted back to Hull as {@code customerio/*}
- * traits, batched through the firehose, and remembers what each identified customer holds now
- * ({@link SyncedHashes}) once Hull has it. Every batch is tried: Hull being unreachable for one does not keep
- * the others from Hull, and the first such failure then propagates (the notification is retried). Hull refusing
- * for good is logged for every user concerned.
+ * The steps of route write-sync-state (routes/hull-firehose.yaml): the sync state of the users Customer.io accepted,
+ * as {@code customerio/*} traits in firehose batches, and what follows Hull's answer to each batch: what each
+ * identified customer holds now is remembered ({@link SyncedHashes}) once Hull has it; Hull refusing is logged for
+ * every user concerned.
  */
 @Component("syncStateWriter")
 public class SyncStateWriter {
 
-    private final FirehoseClient firehose;
+    /** Exchange property of a batch's exchange: the users whose traits it carries. */
+    public static final String BATCH_PROPERTY = "syncStateBatch";
+
     private final DecisionLog decisions;
     private final SyncedHashes syncedHashes;
 
-    public SyncStateWriter(FirehoseClient firehose, DecisionLog decisions, SyncedHashes syncedHashes) {
-        this.firehose = firehose;
+    public SyncStateWriter(DecisionLog decisions, SyncedHashes syncedHashes) {
         this.decisions = decisions;
         this.syncedHashes = syncedHashes;
     }
 
-    public List<UserSyncResult> writeBack(List<UserSyncResult> results) {
-        List<UserSyncResult> toWrite = results.stream().filter(r -> r.traits() != null).toList();
-        if (toWrite.isEmpty()) {
-            return results;
-        }
-        RuntimeException unavailable = null;
-        // One firehose request per chunk, so a refusal is reported for exactly the users it concerns.
-        for (int from = 0; from < toWrite.size(); from += FirehoseClient.MAX_BATCH) {
-            List<UserSyncResult> chunk = toWrite.subList(from, Math.min(from + FirehoseClient.MAX_BATCH, toWrite.size()));
-            try {
-                firehose.send(chunk.stream().map(r -> FirehoseEntry.traits(r.hull(), r.claims(), r.traits())).toList());
-            } catch (HullRejectedException e) {
-                for (UserSyncResult result : chunk) {
-                    decisions.error("outgoing.user.error", result.claims(), Map.of(
-                            "reason", "sent to Customer.io, but the sync state could not be written to Hull: " + e.getMessage(),
-                            "status", e.status()));
-                }
-                continue;
-            } catch (RuntimeException e) {
-                if (unavailable == null) {
-                    unavailable = e;
-                }
-                continue;
-            }
-            for (UserSyncResult result : chunk) {
-                if (result.identified() != null) {
-                    UserSyncResult.Identified customer = result.identified();
-                    syncedHashes.written(customer.siteId(), customer.customerId(), customer.hash());
-                }
+    /**
+     * Split each-sync-state-batch: the users with traits to write, one connector's per batch, at most
+     * {@value FirehoseRequests#MAX_BATCH} per batch, so that a refusal is reported for exactly the users it concerns.
+     */
+    public List<List<UserSyncResult>> batches(@Body List<UserSyncResult> results) {
+        Map<HullCredentials, List<UserSyncResult>> byConnector = new LinkedHashMap<>();
+        for (UserSyncResult result : results) {
+            if (result.traits() != null) {
+                byConnector.computeIfAbsent(result.hull(), hull -> new ArrayList<>()).add(result);
             }
         }
-        if (unavailable != null) {
-            throw unavailable;
+        List<List<UserSyncResult>> batches = new ArrayList<>();
+        for (List<UserSyncResult> ofConnector : byConnector.values()) {
+            for (int from = 0; from < ofConnector.size(); from += FirehoseRequests.MAX_BATCH) {
+                batches.add(ofConnector.subList(from, Math.min(from + FirehoseRequests.MAX_BATCH, ofConnector.size())));
+            }
         }
-        return results;
+        return batches;
+    }
+
+    /** Step sync-state-entries: the batch's users as firehose entries of their traits. */
+    public List<FirehoseEntry> entries(@ExchangeProperty(BATCH_PROPERTY) List<UserSyncResult> batch) {
+        return batch.stream().map(r -> FirehoseEntry.traits(r.hull(), r.claims(), r.traits())).toList();
+    }
+
+    /** Step remember-synced-hashes: Hull has the batch; its customers are unchanged until they change. */
+    public void written(@ExchangeProperty(BATCH_PROPERTY) List<UserSyncResult> batch) {
+        for (UserSyncResult result : batch) {
+            if (result.identified() != null) {
+                UserSyncResult.Identified customer = result.identified();
+                syncedHashes.written(customer.siteId(), customer.customerId(), customer.hash());
+            }
+        }
+    }
+
+    /** Step sync-state-refused: Hull refused the batch for good; each of its users is logged, none sent again. */
+    public void refused(@ExchangeProperty(BATCH_PROPERTY) List<UserSyncResult> batch,
+                        @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) HullRejectedException refusal) {
+        for (UserSyncResult result : batch) {
+            decisions.error("outgoing.user.error", result.claims(), Map.of(
+                    "reason", "sent to Customer.io, but the sync state could not be written to Hull: " + refusal.getMessage(),
+                    "status", refusal.status()));
+        }
     }
 }

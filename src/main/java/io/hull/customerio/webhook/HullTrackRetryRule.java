@@ -41,7 +41,7 @@ public class HullTrackRetryRule implements Processor {
             return;
         }
         @SuppressWarnings("unchecked")
-        List<HullTrackTickets.Ticket> batch = exchange.getMessage().getBody(List.class);
+        List<HullTrackTickets.Ticket> batch = exchange.getProperty(HullTrackTickets.BATCH_PROPERTY, List.class);
         long delay = settings.getHullRetryDelay().toNanos();
         if (System.nanoTime() + delay + settings.getHullTimeout().toNanos() > HullTrackTickets.giveUpNanos(batch)) {
             return;

@@ -2,11 +2,12 @@ package io.hull.customerio.webhook;
 
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.config.HullProperties;
-import io.hull.customerio.hull.FirehoseClient;
+import io.hull.customerio.hull.FirehoseRequests;
 import io.hull.customerio.hull.FirehoseEntry;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.HullUnavailableException;
 import java.util.List;
+import java.util.Map;
 import io.hull.customerio.http.RequestRejectedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
@@ -27,17 +29,17 @@ public class HullTrackTickets {
 
     /** Exchange property of route hull-track: the webhook's {@link Ticket}. */
     public static final String TICKET = "hullTrackTicket";
+    /** Exchange property of route post-hull-tracks: the tickets of the batch on its way. */
+    public static final String BATCH_PROPERTY = "hullTrackBatch";
 
     /** One webhook's track call, and what it waits for: its batch accepted or failed, until {@code deadline}. */
     public record Ticket(FirehoseEntry entry, CompletableFuture<Void> answer, long deadlineNanos) {
     }
 
-    private final FirehoseClient firehose;
     private final HullCredentials hull;
     private final CustomerIoProperties.Webhook settings;
 
-    public HullTrackTickets(FirehoseClient firehose, HullProperties hull, CustomerIoProperties customerIo) {
-        this.firehose = firehose;
+    public HullTrackTickets(HullProperties hull, CustomerIoProperties customerIo) {
         this.hull = new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret());
         this.settings = customerIo.getWebhook();
     }
@@ -76,18 +78,23 @@ public class HullTrackTickets {
         }
     }
 
-    /** Step post-to-hull: the batch's calls in one firehose request, of {@code customerio.webhook.hull-timeout}. */
-    public void post(@Body List<Ticket> batch) {
-        firehose.send(batch.stream().map(Ticket::entry).toList(), settings.getHullTimeout());
+    /**
+     * Step hull-track-entries: the batch's track calls, for route hull-firehose, in a request of
+     * {@code customerio.webhook.hull-timeout}. The tickets stay in property {@value #BATCH_PROPERTY}.
+     */
+    public List<FirehoseEntry> entries(@Body List<Ticket> batch, @ExchangeProperties Map<String, Object> properties) {
+        properties.put(BATCH_PROPERTY, batch);
+        properties.put(FirehoseRequests.TIMEOUT_PROPERTY, settings.getHullTimeout().toMillis());
+        return batch.stream().map(Ticket::entry).toList();
     }
 
     /** Step hull-tracks-accepted: each webhook of the batch is answered 200. */
-    public void accepted(@Body List<Ticket> batch) {
+    public void accepted(@ExchangeProperty(BATCH_PROPERTY) List<Ticket> batch) {
         batch.forEach(ticket -> ticket.answer().complete(null));
     }
 
     /** Step hull-tracks-failed (route configuration hull-track-retries): each webhook of the batch gets the failure. */
-    public void failed(@Body List<Ticket> batch, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+    public void failed(@ExchangeProperty(BATCH_PROPERTY) List<Ticket> batch, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         RuntimeException cause = failure instanceof RuntimeException runtime ? runtime
                 : new HullUnavailableException("Hull firehose call failed: " + failure, failure);
         batch.forEach(ticket -> ticket.answer().completeExceptionally(cause));

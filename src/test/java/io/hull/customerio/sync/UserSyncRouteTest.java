@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.hull.customerio.support.TestNotifications;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -453,6 +454,24 @@ class UserSyncRouteTest extends ConnectorTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(json(response.body()).path("flow_control").path("type").asText()).isEqualTo("retry");
+    }
+
+    @Test
+    void hullRefusingTheWriteBackIsLoggedForItsUsersAndNotRetried(CapturedOutput output) {
+        HULL.stubFor(post(urlEqualTo("/")).atPriority(1).willReturn(aResponse().withStatus(400)));
+
+        ObjectNode notification = TestNotifications.forSite("write-back-refused", 3);
+
+        HttpResponse<String> response = postNotification(notification.deepCopy());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body()).path("flow_control").path("type").asText()).isEqualTo("next");
+        assertThat(output.getOut()).contains("outgoing.user.error")
+                .contains("sent to Customer.io, but the sync state could not be written to Hull: Hull firehose answered 400");
+        // Hull does not have their sync state: the same users are sent again, not skipped as unchanged
+        CUSTOMERIO.resetRequests();
+        assertThat(postNotification(notification.deepCopy()).statusCode()).isEqualTo(200);
+        assertThat(CUSTOMERIO.findAll(putRequestedFor(urlMatching("/api/v1/customers/.*")))).hasSize(3);
     }
 
     @Test
