@@ -78,9 +78,11 @@ public final class InputRules {
      */
     public static Instant isoTime(String text) {
         Instant common = commonIsoTime(text);
-        if (common != null) {
-            return common;
-        }
+        return common != null ? common : jdkIsoTime(text);
+    }
+
+    /** {@link #isoTime} by the JDK's parsers alone. */
+    static Instant jdkIsoTime(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException withoutOffset) {

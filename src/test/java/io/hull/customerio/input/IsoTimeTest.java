@@ -2,13 +2,7 @@ package io.hull.customerio.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,17 +13,7 @@ class IsoTimeTest {
 
     /** What InputRules.isoTime answered before it had a fast path: the JDK's parsers alone. */
     private static Instant jdk(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException withoutOffset) {
-            try {
-                return text.length() == 10
-                        ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
-                        : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeException notADate) {
-                return null;
-            }
-        }
+        return InputRules.jdkIsoTime(text);
     }
 
     @Test
