@@ -1,6 +1,7 @@
 package io.hull.customerio.config;
 
 import io.hull.customerio.config.InvalidSettingsException.Problem;
+import io.hull.customerio.hull.FirehoseRequests;
 import io.hull.customerio.hull.NotifierPublicKey;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -68,6 +69,12 @@ public class SettingsCheck implements ApplicationContextInitializer<Configurable
             atLeast(problems, "connector.kafka.max-attempts", connector.getKafka().getMaxAttempts(), 1);
             atLeast(problems, "connector.kafka.batch-size", connector.getKafka().getBatchSize(), 1);
             atLeast(problems, "connector.kafka.consumers", connector.getKafka().getConsumers(), 1);
+        }
+        int webhookBatch = customerIo.getWebhook().getBatchSize();
+        if (webhookBatch < 1 || webhookBatch > FirehoseRequests.MAX_BATCH) {
+            problems.add(new Problem("customerio.webhook.batch-size", "must be between 1 and " + FirehoseRequests.MAX_BATCH
+                    + " (Hull's firehose takes at most " + FirehoseRequests.MAX_BATCH + " calls per request), was " + webhookBatch,
+                    "give e.g. 100"));
         }
         atLeast(problems, "customerio.rate-limit", customerIo.getRateLimit(), 1);
         atLeast(problems, "customerio.attributes-per-request", customerIo.getAttributesPerRequest(), 1);

@@ -48,6 +48,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class SiteRateLimiter {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteRateLimiter.class);
+
     /** A Retry-After longer than this is taken as this: a wrong header must not stop a site for days. */
     static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
@@ -170,7 +172,14 @@ public class SiteRateLimiter {
                 done.add(first.answer(site.takeSlot(), site));
             }
         }
-        done.forEach(Runnable::run);
+        for (Runnable answer : done) {
+            try {
+                answer.run();
+            } catch (RuntimeException e) {
+                // a caller's continuation failing must not keep the waiters after it from their answers
+                LOG.error("a rate-limit waiter's continuation failed", e);
+            }
+        }
     }
 
     /** On the timer thread at a waiter's deadline, if it is still waiting: no slot for it. */

@@ -2,6 +2,7 @@ package io.hull.customerio.customerio;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -37,18 +38,41 @@ public class ThrottlePerSite extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        CustomerIoCall call = exchange.getProperty(CustomerIoCalls.CALL_PROPERTY, CustomerIoCall.class);
-        Deadline deadline = CustomerIoCalls.required(exchange.getProperty(CustomerIoCalls.DEADLINE_PROPERTY, Deadline.class));
-        CompletableFuture<SiteRateLimiter.Permit> slot = limiter.take(call.siteId(), deadline);
+        CustomerIoCall call;
+        CompletableFuture<SiteRateLimiter.Permit> slot;
+        ExecutorService pool;
+        try {
+            call = exchange.getProperty(CustomerIoCalls.CALL_PROPERTY, CustomerIoCall.class);
+            Deadline deadline = CustomerIoCalls.required(exchange.getProperty(CustomerIoCalls.DEADLINE_PROPERTY, Deadline.class));
+            pool = slots(); // before a slot is asked for: a call never waits without a thread to go on with
+            slot = limiter.take(call.siteId(), deadline);
+        } catch (RuntimeException e) {
+            // an asynchronous step must hand every failure to the exchange: thrown, Camel would only log it
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
         if (slot.isDone()) {
             settle(exchange, call, slot.join());
             callback.done(true);
             return true;
         }
-        slot.thenAcceptAsync(permit -> {
-            settle(exchange, call, permit);
-            callback.done(false);
-        }, slots());
+        // answered on the limiter's timer thread, which must not make the request: it goes on on pool customerio-slots
+        slot.whenComplete((permit, failure) -> {
+            try {
+                pool.execute(() -> {
+                    settle(exchange, call, permit);
+                    callback.done(false);
+                });
+            } catch (RejectedExecutionException stopping) {
+                if (permit != null) {
+                    permit.close();
+                }
+                exchange.setException(new CustomerIoUnavailableException(call.name()
+                        + " not sent: the connector is stopping", stopping));
+                callback.done(false);
+            }
+        });
         return false;
     }
 
@@ -76,9 +100,11 @@ public class ThrottlePerSite extends AsyncProcessorSupport {
                 pool = slots;
                 if (pool == null) {
                     ThreadPoolProfile profile = camelContext.getExecutorServiceManager().getThreadPoolProfile(POOL);
-                    pool = profile != null
-                            ? camelContext.getExecutorServiceManager().newThreadPool(this, POOL, profile)
-                            : camelContext.getExecutorServiceManager().newDefaultThreadPool(this, POOL);
+                    if (profile == null) {
+                        throw new IllegalStateException("thread pool profile " + POOL + " is missing (camel.threadpool.config."
+                                + POOL + " in application.yaml): a call that waited for its rate-limit slot has no thread to go on");
+                    }
+                    pool = camelContext.getExecutorServiceManager().newThreadPool(this, POOL, profile);
                     slots = pool;
                 }
             }

@@ -3,6 +3,8 @@ package io.hull.customerio.sync;
 import io.hull.customerio.webhook.HullTrackTickets;
 import java.util.ArrayList;
 import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.ExpressionBuilder;
 import org.springframework.context.annotation.Bean;
@@ -36,6 +38,33 @@ public class Aggregations {
         return AggregationStrategies.flexible(HullTrackTickets.Ticket.class)
                 .pick(ExpressionBuilder.exchangePropertyExpression(HullTrackTickets.TICKET))
                 .accumulateInCollection(ArrayList.class);
+    }
+
+    /**
+     * Route write-sync-state's split: the users' results stay the body, every batch is tried, and then the first
+     * batch's failure goes back to the caller (Camel's own strategy hands back the last one's).
+     */
+    @Bean
+    public AggregationStrategy keepFirstFailure() {
+        return new KeepFirstFailure(null);
+    }
+
+    static final class KeepFirstFailure extends UseOriginalAggregationStrategy {
+
+        KeepFirstFailure(Exchange original) {
+            super(original, true);
+        }
+
+        @Override
+        public UseOriginalAggregationStrategy newInstance(Exchange original) {
+            return new KeepFirstFailure(original);
+        }
+
+        @Override
+        protected Exception checkException(Exchange oldExchange, Exchange newExchange) {
+            Exception first = oldExchange != null ? oldExchange.getException() : null;
+            return first != null ? first : newExchange.getException();
+        }
     }
 
     /** Every event of a user → {@code List<EventResult>}. */

@@ -58,12 +58,13 @@ class StartupErrorsTest {
                 .set("customerio.retry.max-elapsed", "fifteen seconds")
                 .set("customerio.webhook.max-body-size", "1 megabyte")
                 .set("customerio.rate-limit", "0")
+                .set("customerio.webhook.batch-size", "101")
                 .set("customerio.track-url", "track-eu.customer.io")
                 .set("customerio.api-key", API_KEY).exit(EXIT_WITHIN);
 
         assertThat(exit.code()).isNotZero();
         List<String> errors = errorLines(exit);
-        assertThat(errors).hasSize(7);
+        assertThat(errors).hasSize(8);
         assertThat(String.join("\n", errors))
                 .contains("hull.notifier.public-key: file:" + privateKey + " holds a private key, not a public key")
                 .contains("connector.transport: 'kafak' is not one of direct, kafka; set it to direct or kafka")
@@ -71,6 +72,7 @@ class StartupErrorsTest {
                 .contains("customerio.retry.max-elapsed: 'fifteen seconds' is not a duration; write it like 500ms, 15s")
                 .contains("customerio.webhook.max-body-size: '1 megabyte' is not a size")
                 .contains("customerio.rate-limit: 0 is less than 1")
+                .contains("customerio.webhook.batch-size: must be between 1 and 100")
                 .contains("customerio.track-url: is not an http(s) URL");
         assertNoTraceNorSecret(exit);
     }
