@@ -16,6 +16,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -48,7 +50,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SiteRateLimiter {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SiteRateLimiter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SiteRateLimiter.class);
 
     /** A Retry-After longer than this is taken as this: a wrong header must not stop a site for days. */
     static final Duration MAX_PAUSE = Duration.ofMinutes(5);

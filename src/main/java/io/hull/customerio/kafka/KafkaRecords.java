@@ -164,9 +164,7 @@ public class KafkaRecords {
      * writes back to Hull, batched as in the direct mode.
      */
     public List<UserSyncResult> delivered(@ExchangeProperty(KafkaBatches.BATCH) KafkaBatch batch) {
-        return batch.currentRound().stream()
-                .filter(entry -> !entry.hasFailed() && entry.result() instanceof UserSyncResult)
-                .map(entry -> (UserSyncResult) entry.result()).toList();
+        return deliveredEntries(batch).stream().map(entry -> (UserSyncResult) entry.result()).toList();
     }
 
     /**
@@ -180,8 +178,12 @@ public class KafkaRecords {
         }
         String reason = failure instanceof HullUnavailableException ? failure.getMessage()
                 : "sync state not written to Hull: " + SafeError.of(failure).reason();
-        batch.currentRound().stream()
-                .filter(entry -> !entry.hasFailed() && entry.result() instanceof UserSyncResult)
-                .forEach(entry -> entry.failed(reason, false));
+        deliveredEntries(batch).forEach(entry -> entry.failed(reason, false));
+    }
+
+    /** This round's records whose user Customer.io has: the ones the write-back is for. */
+    private static List<KafkaBatch.Entry> deliveredEntries(KafkaBatch batch) {
+        return batch.currentRound().stream()
+                .filter(entry -> !entry.hasFailed() && entry.result() instanceof UserSyncResult).toList();
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
@@ -54,8 +55,12 @@ public class SyncStateWriter {
         return batches;
     }
 
-    /** Step sync-state-entries: the batch's users as firehose entries of their traits. */
-    public List<FirehoseEntry> entries(@ExchangeProperty(BATCH_PROPERTY) List<UserSyncResult> batch) {
+    /**
+     * Step sync-state-entries: the batch's users as firehose entries of their traits, for route hull-firehose. The
+     * users stay in property {@value #BATCH_PROPERTY}.
+     */
+    public List<FirehoseEntry> entries(@Body List<UserSyncResult> batch, @ExchangeProperties Map<String, Object> properties) {
+        properties.put(BATCH_PROPERTY, batch);
         return batch.stream().map(r -> FirehoseEntry.traits(r.hull(), r.claims(), r.traits())).toList();
     }
 

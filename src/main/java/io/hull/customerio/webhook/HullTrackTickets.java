@@ -2,8 +2,8 @@ package io.hull.customerio.webhook;
 
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.config.HullProperties;
-import io.hull.customerio.hull.FirehoseRequests;
 import io.hull.customerio.hull.FirehoseEntry;
+import io.hull.customerio.hull.FirehoseRequests;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.HullUnavailableException;
 import java.util.List;
