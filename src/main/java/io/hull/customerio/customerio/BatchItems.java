@@ -217,8 +217,8 @@ public class BatchItems {
     }
 
     /** Called by the judge of route customerio-attempt for a 2xx of a batch: Customer.io's errors, if any. */
-    void answered(CustomerIoCall call, String body) {
-        if (!(call.payload() instanceof Request request) || body == null || body.isBlank()) {
+    void answered(Request request, String body) {
+        if (body == null || body.isBlank()) {
             return;
         }
         try {

@@ -154,8 +154,8 @@ public class CustomerIoCalls {
         // the answer's text is read only where it says something: a v2 batch's errors, a failure's message
         // (converting every answer's stream to text was 1 % of a synced user's CPU)
         if (status >= 200 && status < 300) {
-            if (call.payload() instanceof BatchItems.Request) {
-                batchItems.answered(call, answer.getBody(String.class));
+            if (call.payload() instanceof BatchItems.Request request) {
+                batchItems.answered(request, answer.getBody(String.class));
             }
             return;
         }
