@@ -1,7 +1,7 @@
 package io.hull.customerio.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hull.customerio.sync.UserSyncResult;
+import io.hull.customerio.sync.SyncResult;
 import io.hull.customerio.sync.UserSync;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -33,9 +33,9 @@ public class BatchChunks {
     }
 
     /** The chunk's users as sent, skipped or failed, in the job's counts and in {@code hull_connector_batch_users_total}. */
-    public void countResults(List<UserSyncResult> results, @ExchangeProperty(PROPERTY) BatchChunk chunk) {
+    public void countResults(List<SyncResult> results, @ExchangeProperty(PROPERTY) BatchChunk chunk) {
         BatchJob job = chunk.job();
-        for (UserSyncResult result : results) {
+        for (SyncResult result : results) {
             String counted = switch (result.outcome()) {
                 case SUCCESS, DELETED -> {
                     job.sent.incrementAndGet();

@@ -126,6 +126,12 @@ public class ConnectorProperties {
         private int maxIdentifierValueLength = 150;
         /** Hull's connector skipped them: Customer.io bills every profile, and one without an email gets no campaign email. */
         private boolean skipUsersWithoutEmail = true;
+        private List<String> synchronizedAccountSegments = new ArrayList<>();
+        private List<String> synchronizedAccountAttributes = new ArrayList<>();
+        private String accountIdMapping = "external_id";
+        private String objectTypeId = "1";
+        private boolean enableAccountDeletion = false;
+        private boolean linkUsersInService = true;
 
         public List<String> getSynchronizedSegments() { return synchronizedSegments; }
         public void setSynchronizedSegments(List<String> v) { this.synchronizedSegments = v; }
@@ -147,5 +153,17 @@ public class ConnectorProperties {
         public void setMaxIdentifierValueLength(int v) { this.maxIdentifierValueLength = v; }
         public boolean isSkipUsersWithoutEmail() { return skipUsersWithoutEmail; }
         public void setSkipUsersWithoutEmail(boolean v) { this.skipUsersWithoutEmail = v; }
+        public List<String> getSynchronizedAccountSegments() { return synchronizedAccountSegments; }
+        public void setSynchronizedAccountSegments(List<String> v) { this.synchronizedAccountSegments = v; }
+        public List<String> getSynchronizedAccountAttributes() { return synchronizedAccountAttributes; }
+        public void setSynchronizedAccountAttributes(List<String> v) { this.synchronizedAccountAttributes = v; }
+        public String getAccountIdMapping() { return accountIdMapping; }
+        public void setAccountIdMapping(String v) { this.accountIdMapping = v; }
+        public String getObjectTypeId() { return objectTypeId; }
+        public void setObjectTypeId(String v) { this.objectTypeId = v; }
+        public boolean isEnableAccountDeletion() { return enableAccountDeletion; }
+        public void setEnableAccountDeletion(boolean v) { this.enableAccountDeletion = v; }
+        public boolean isLinkUsersInService() { return linkUsersInService; }
+        public void setLinkUsersInService(boolean v) { this.linkUsersInService = v; }
     }
 }

@@ -3,6 +3,7 @@ package io.hull.customerio.customerio;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.account.AccountRelationships;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.sync.UserSync;
 import io.micrometer.core.instrument.Counter;
@@ -110,9 +111,13 @@ public class BatchItems {
      */
     @SuppressWarnings("unchecked")
     Map<String, Object> item(CustomerIoCall call, UserSync user) {
+        Map<String, Object> payload = call.payload() instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+        if (CustomerIoCall.OBJECTS.equals(call.path())) {
+            // an object's operation is already a v2 item
+            return payload;
+        }
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("type", "person");
-        Map<String, Object> payload = call.payload() instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
         boolean anonymous = CustomerIoCall.ANONYMOUS_EVENTS.equals(call.path());
         Map<String, Object> identifiers = new LinkedHashMap<>();
         if (anonymous) {
@@ -123,9 +128,18 @@ public class BatchItems {
         }
         switch (call.method()) {
             case "PUT" -> {
-                item.put("action", "identify");
+                // v1's cio_relationships {action, relationships} → v2's relationships beside the attributes
+                Map<String, Object> attributes = new LinkedHashMap<>(payload);
+                Map<String, Object> relationships = (Map<String, Object>) attributes.remove(AccountRelationships.PAYLOAD_KEY);
+                boolean removal = relationships != null && "delete_relationships".equals(relationships.get("action"));
+                item.put("action", removal ? "delete_relationships" : "identify");
                 item.put("identifiers", identifiers);
-                item.put("attributes", payload);
+                if (!removal) {
+                    item.put("attributes", attributes);
+                }
+                if (relationships != null) {
+                    item.put(AccountRelationships.PAYLOAD_KEY, relationships.get("relationships"));
+                }
             }
             case "DELETE" -> {
                 item.put("action", "delete");

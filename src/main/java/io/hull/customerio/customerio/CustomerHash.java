@@ -23,9 +23,18 @@ public class CustomerHash {
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     public String of(String customerId, Map<String, Object> attributes) {
+        return of(customerId, attributes, Map.of());
+    }
+
+    /**
+     * With what else the call carries beside the attributes ({@code extra}: an object's type, a person's relationship):
+     * a payload without extras hashes as it always did, so nothing is sent again for a connector that uses none.
+     */
+    public String of(String customerId, Map<String, Object> attributes, Map<String, Object> extra) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("id", customerId);
         payload.put("attributes", attributes);
+        payload.putAll(extra);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     // through a String: Jackson's byte writer writes a character outside the BMP (an emoji) as two JSON

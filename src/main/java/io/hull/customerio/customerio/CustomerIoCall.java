@@ -11,6 +11,8 @@ public record CustomerIoCall(CustomerIoCredentials credentials, String method, S
 
     /** Where an anonymous event goes. */
     public static final String ANONYMOUS_EVENTS = "/api/v1/events";
+    /** Where an object (a Hull account) is identified or deleted in v1 mode: one operation per request. */
+    public static final String OBJECTS = "/api/v2/entity";
 
     /** {@code /api/v1/customers/{id}} with the id percent-encoded ({@code @} → {@code %40}, {@code /} → {@code %2F}, space → {@code %20}). */
     public static String customerPath(String customerId) {

@@ -2,6 +2,7 @@ package io.hull.customerio.customerio;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.account.AccountSync;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.sync.UserSync;
 import io.micrometer.core.instrument.Counter;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +71,28 @@ public class CustomerIoCalls {
 
     public CustomerIoCall delete(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
         return new CustomerIoCall(user.context().customerIo(), "DELETE", CustomerIoCall.customerPath(user.customerId()), null);
+    }
+
+    /**
+     * An object identify (a Hull account): {@code POST /api/v2/entity} with one operation; in v2-batch mode the same
+     * operation is an item of the site's batch.
+     */
+    public CustomerIoCall identifyObject(@Body Map<String, Object> attributes, @ExchangeProperty(AccountSync.PROPERTY) AccountSync account) {
+        Map<String, Object> operation = objectOperation("identify", account);
+        operation.put("attributes", attributes);
+        return new CustomerIoCall(account.context().customerIo(), "POST", CustomerIoCall.OBJECTS, operation);
+    }
+
+    public CustomerIoCall deleteObject(@ExchangeProperty(AccountSync.PROPERTY) AccountSync account) {
+        return new CustomerIoCall(account.context().customerIo(), "POST", CustomerIoCall.OBJECTS, objectOperation("delete", account));
+    }
+
+    private static Map<String, Object> objectOperation(String action, AccountSync account) {
+        Map<String, Object> operation = new LinkedHashMap<>();
+        operation.put("type", "object");
+        operation.put("action", action);
+        operation.put("identifiers", Map.of("object_type_id", account.objectTypeId(), "object_id", account.objectId()));
+        return operation;
     }
 
     /** A customer's event, or an anonymous one when it goes with an anonymous id (route sync-user-events). */

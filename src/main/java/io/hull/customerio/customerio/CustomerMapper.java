@@ -39,7 +39,12 @@ public class CustomerMapper {
      * its decimal digits (a trait may hold one; {@code 1.5} or {@code 1e20} is no id).
      */
     public Optional<String> customerId(JsonNode user, SyncSettings settings) {
-        JsonNode value = user.get(settings.userIdMapping());
+        return idValue(user, settings.userIdMapping());
+    }
+
+    /** The value of {@code field} as an id: a string, or a whole number as its decimal digits. */
+    public static Optional<String> idValue(JsonNode holder, String field) {
+        JsonNode value = holder.get(field);
         if (value == null || !(value.isTextual() || value.isIntegralNumber()) || value.asText().isBlank()) {
             return Optional.empty();
         }
@@ -109,6 +114,22 @@ public class CustomerMapper {
         String name = hullName.startsWith("traits_") ? hullName.substring("traits_".length()) : hullName;
         name = name.replace('/', '-');
         return "id".equals(name) ? "hull_id" : name;
+    }
+
+    /**
+     * The attributes of a Hull account's Customer.io object: {@code hull_segments} (the account's segment names), then
+     * each of {@code synchronized_account_attributes} the account has, renamed as users' attributes are.
+     */
+    public Map<String, Object> objectAttributes(JsonNode account, List<String> segmentNames, List<String> whitelist) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("hull_segments", segmentNames);
+        for (String field : whitelist) {
+            if (account.has(field)) {
+                String name = attributeName(field);
+                attributes.put(name, value(name, account.get(field)));
+            }
+        }
+        return attributes;
     }
 
     private Object value(String name, JsonNode value) {

@@ -2,10 +2,10 @@ package io.hull.customerio.hull;
 
 import java.util.Map;
 
-/** One call in a firehose batch: {@code traits} or {@code track}, about one user. */
-public record FirehoseEntry(String type, HullCredentials hull, UserClaims claims, Map<String, Object> body) {
+/** One call in a firehose batch: {@code traits} or {@code track}, about one user or account. */
+public record FirehoseEntry(String type, HullCredentials hull, HullSubject claims, Map<String, Object> body) {
 
-    public static FirehoseEntry traits(HullCredentials hull, UserClaims claims, Map<String, Object> traits) {
+    public static FirehoseEntry traits(HullCredentials hull, HullSubject claims, Map<String, Object> traits) {
         return new FirehoseEntry("traits", hull, claims, traits);
     }
 

@@ -72,7 +72,7 @@ public class FirehoseRequests {
             if (!entry.hull().equals(hull)) {
                 throw new IllegalArgumentException("a firehose batch holds the entries of one connector");
             }
-            calls.add(new Call(entry.type(), Map.of("Hull-Access-Token", tokens.asUser(hull, entry.claims())),
+            calls.add(new Call(entry.type(), Map.of("Hull-Access-Token", tokens.as(hull, entry.claims())),
                     entry.body(), now));
         }
         exchange.put(HullRequestHeaders.CREDENTIALS_PROPERTY, hull);

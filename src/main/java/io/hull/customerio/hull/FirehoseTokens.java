@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The per-entry {@code Hull-Access-Token} of a firehose call: an HS256 JWT signed with the
- * connector secret that says which user the entry is about ({@code io.hull.asUser}).
+ * connector secret that says which user ({@code io.hull.asUser}) or account ({@code io.hull.asAccount}) the entry is about.
  */
 @Component("firehoseTokens")
 public class FirehoseTokens {
@@ -24,11 +24,17 @@ public class FirehoseTokens {
     private static final JWSHeader HS256_HEADER = encodedOnce(new JWSHeader(JWSAlgorithm.HS256));
 
     public String asUser(HullCredentials hull, UserClaims claims) {
+        return as(hull, claims);
+    }
+
+    /** {@code io.hull.subjectType} is the subject's type, {@code io.hull.asUser} or {@code io.hull.asAccount} its claims. */
+    public String as(HullCredentials hull, HullSubject subject) {
+        String type = subject.subjectType();
         JWTClaimsSet jwtClaims = new JWTClaimsSet.Builder()
                 .issuer(hull.connectorId())
                 .issueTime(new Date())
-                .claim("io.hull.subjectType", "user")
-                .claim("io.hull.asUser", claims.asMap())
+                .claim("io.hull.subjectType", type)
+                .claim("account".equals(type) ? "io.hull.asAccount" : "io.hull.asUser", subject.asMap())
                 .build();
         SignedJWT jwt = new SignedJWT(HS256_HEADER, jwtClaims);
         try {

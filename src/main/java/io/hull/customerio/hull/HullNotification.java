@@ -8,15 +8,22 @@ import java.util.List;
  * JSON: Hull's user objects are open-ended, and the mapping picks what it needs from them.
  *
  * @param connector the {@code connector} object: {@code private_settings} lives there
- * @param messages  one per user; each has {@code user}, {@code segments}, {@code account}, {@code events}
+ * @param messages  one per user ({@code user}, {@code segments}, {@code account}, {@code account_segments},
+ *                  {@code events}, {@code changes}), or per account for an account:update ({@code account},
+ *                  {@code account_segments}, {@code changes})
  */
 public record HullNotification(String notificationId, String channel, HullCredentials credentials,
                                JsonNode connector, List<JsonNode> messages) {
 
     public static final String USER_UPDATE = "user:update";
+    public static final String ACCOUNT_UPDATE = "account:update";
 
     public boolean isUserUpdate() {
         return USER_UPDATE.equals(channel);
+    }
+
+    public boolean isAccountUpdate() {
+        return ACCOUNT_UPDATE.equals(channel);
     }
 
     public JsonNode privateSettings() {

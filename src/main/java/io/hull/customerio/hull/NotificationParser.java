@@ -23,8 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * Reads the raw smart-notifier body into a {@link HullNotification}, refusing what is not one (400/413).
  *
- * <p>Everything is kept as JSON except what no part of the connector reads: each message's {@code changes}
- * and {@code account_segments}, every field of a message's segments but {@code id} and {@code name}, and
+ * <p>Everything is kept as JSON except what no part of the connector reads: each message's {@code changes} but
+ * {@code changes.account} (a user moving account), every field of a message's segments and account segments but
+ * {@code id} and {@code name}, and
  * every field of a user that no rule reads under the notification's settings ({@link UserFieldSelection}).
  * Those are skipped while parsing (checked as JSON, never built into a tree): building the tree of a
  * notification was the largest share of the connector's CPU (docs/benchmarks.md), and these parts
@@ -38,8 +39,9 @@ import org.springframework.stereotype.Component;
 @Component("notificationParser")
 public class NotificationParser {
 
-    /** Message fields nothing reads. */
-    static final Set<String> UNREAD_MESSAGE_FIELDS = Set.of("changes", "account_segments");
+    /** What is read of a message's {@code changes}: the account's (a user moving to another account). */
+    static final Set<String> CHANGES_READ = Set.of("account");
+    private static final Predicate<String> CHANGE_READ = CHANGES_READ::contains;
     /** What is read of a message's segment: the id (whitelist) and the name (hull_segments). */
     static final Set<String> SEGMENT_FIELDS_READ = Set.of("id", "name");
     private static final Predicate<String> SEGMENT_FIELD_READ = SEGMENT_FIELDS_READ::contains;
@@ -156,9 +158,9 @@ public class NotificationParser {
         ObjectNode message = json.createObjectNode();
         for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
             JsonToken value = parser.nextToken();
-            if (UNREAD_MESSAGE_FIELDS.contains(field)) {
-                parser.skipChildren();
-            } else if (value == JsonToken.START_ARRAY && "segments".equals(field)) {
+            if (value == JsonToken.START_OBJECT && "changes".equals(field)) {
+                message.set(field, readObject(parser, CHANGE_READ));
+            } else if (value == JsonToken.START_ARRAY && ("segments".equals(field) || "account_segments".equals(field))) {
                 message.set(field, readSegments(parser));
             } else if (value == JsonToken.START_OBJECT && "user".equals(field) && userFieldsRead != ALL_FIELDS) {
                 message.set(field, readObject(parser, userFieldsRead));
@@ -210,5 +212,15 @@ public class NotificationParser {
      */
     public boolean isNotUserUpdate(HullNotification notification) {
         return !notification.isUserUpdate();
+    }
+
+    /** The route's guard for what is neither a user:update nor an account:update (answered next, ignored). */
+    public boolean isNeitherUserNorAccountUpdate(HullNotification notification) {
+        return !notification.isUserUpdate() && !notification.isAccountUpdate();
+    }
+
+    /** The route's guard for account:update notifications. */
+    public boolean isAccountUpdate(HullNotification notification) {
+        return notification.isAccountUpdate();
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code external_id}, {@code anonymous_id}). Used as the user's identity in firehose tokens and
  * as the context of every log line.
  */
-public record UserClaims(String id, String email, String externalId, String anonymousId) {
+public record UserClaims(String id, String email, String externalId, String anonymousId) implements HullSubject {
 
     public static UserClaims of(JsonNode user) {
         String anonymousId = text(user, "anonymous_id");
@@ -24,7 +24,13 @@ public record UserClaims(String id, String email, String externalId, String anon
         return id == null && email == null && externalId == null && anonymousId == null;
     }
 
+    @Override
+    public String subjectType() {
+        return "user";
+    }
+
     /** The claims as Hull names them, without the missing ones. */
+    @Override
     public Map<String, Object> asMap() {
         Map<String, Object> claims = new LinkedHashMap<>();
         if (id != null) claims.put("id", id);

@@ -13,7 +13,7 @@ import io.hull.customerio.sync.MessageDeduplicator;
 import io.hull.customerio.sync.NotificationContext;
 import io.hull.customerio.sync.SyncContexts;
 import io.hull.customerio.sync.UserSync;
-import io.hull.customerio.sync.UserSyncResult;
+import io.hull.customerio.sync.SyncResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +152,7 @@ public class KafkaRecords {
     }
 
     /** How the user ended; "retry" (Customer.io kept failing) makes the record fail this round. */
-    public void attempted(UserSyncResult result, @ExchangeProperty(KafkaBatches.ENTRY) KafkaBatch.Entry entry) {
+    public void attempted(SyncResult result, @ExchangeProperty(KafkaBatches.ENTRY) KafkaBatch.Entry entry) {
         entry.result(result);
         if (result.needsRetry()) {
             entry.failed(result.detail(), false);
@@ -163,8 +163,8 @@ public class KafkaRecords {
      * Step round-delivered-users: this round's users Customer.io has, whose sync state route write-sync-state
      * writes back to Hull, batched as in the direct mode.
      */
-    public List<UserSyncResult> delivered(@ExchangeProperty(KafkaBatches.BATCH) KafkaBatch batch) {
-        return deliveredEntries(batch).stream().map(entry -> (UserSyncResult) entry.result()).toList();
+    public List<SyncResult> delivered(@ExchangeProperty(KafkaBatches.BATCH) KafkaBatch batch) {
+        return deliveredEntries(batch).stream().map(entry -> (SyncResult) entry.result()).toList();
     }
 
     /**
@@ -184,6 +184,6 @@ public class KafkaRecords {
     /** This round's records whose user Customer.io has: the ones the write-back is for. */
     private static List<KafkaBatch.Entry> deliveredEntries(KafkaBatch batch) {
         return batch.currentRound().stream()
-                .filter(entry -> !entry.hasFailed() && entry.result() instanceof UserSyncResult).toList();
+                .filter(entry -> !entry.hasFailed() && entry.result() instanceof SyncResult).toList();
     }
 }

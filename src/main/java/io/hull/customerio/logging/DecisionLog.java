@@ -1,6 +1,6 @@
 package io.hull.customerio.logging;
 
-import io.hull.customerio.hull.UserClaims;
+import io.hull.customerio.hull.HullSubject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * One log line per decision, in Hull's vocabulary ({@code outgoing.user.success}, {@code incoming.event.skip}, …),
- * with the user's claims as context. With structured logging on, the context becomes JSON fields.
+ * with the user's (or account's) claims as context. With structured logging on, the context becomes JSON fields.
  * Callers pass only safe details: never credentials.
  * <p>
  * Every decision is also counted, so the log and the metrics can never disagree:
@@ -30,19 +30,19 @@ public class DecisionLog {
         this.meters = meters;
     }
 
-    public void info(String action, UserClaims claims, Map<String, ?> details) {
+    public void info(String action, HullSubject claims, Map<String, ?> details) {
         write(log.atInfo(), action, claims, details);
     }
 
-    public void error(String action, UserClaims claims, Map<String, ?> details) {
+    public void error(String action, HullSubject claims, Map<String, ?> details) {
         write(log.atError(), action, claims, details);
     }
 
-    private void write(LoggingEventBuilder event, String action, UserClaims claims, Map<String, ?> details) {
+    private void write(LoggingEventBuilder event, String action, HullSubject claims, Map<String, ?> details) {
         counter(action).increment();
         event = event.setMessage(action).addKeyValue("action", action);
         if (claims != null) {
-            event = event.addKeyValue("user", claims.asMap());
+            event = event.addKeyValue(claims.subjectType(), claims.asMap());
         }
         for (Map.Entry<String, ?> detail : details.entrySet()) {
             event = event.addKeyValue(detail.getKey(), detail.getValue());

@@ -14,10 +14,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 public class Aggregations {
 
-    /** Every user of a notification → {@code List<UserSyncResult>}. */
+    /** Every user of a notification → {@code List<SyncResult>}. */
     @Bean
     public CollectBodies collectUserSyncResults() {
-        return new CollectBodies(UserSyncResult.class);
+        return new CollectBodies(SyncResult.class);
     }
 
     /**

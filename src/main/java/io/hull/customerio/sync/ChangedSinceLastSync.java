@@ -1,6 +1,8 @@
 package io.hull.customerio.sync;
 
 import io.hull.customerio.customerio.CustomerHash;
+import io.hull.customerio.account.AccountRelationships;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
@@ -29,7 +31,10 @@ public class ChangedSinceLastSync implements Predicate {
     public boolean matches(Exchange exchange) {
         UserSync user = exchange.getProperty(UserSync.PROPERTY, UserSync.class);
         Map<String, Object> attributes = exchange.getMessage().getBody(Map.class);
-        String customerHash = hash.of(user.customerId(), attributes);
+        // the relationship to its account is part of what Customer.io holds: a user who moved account is sent again
+        String customerHash = user.relatedObjectId() == null ? hash.of(user.customerId(), attributes)
+                : hash.of(user.customerId(), attributes, Map.of("cio_relationships",
+                        List.of(AccountRelationships.identifiers(user.objectTypeId(), user.relatedObjectId()))));
         boolean events = hasEventsToSend(user);
         if (!events && syncedHashes.isCurrent(user.context().customerIo().siteId(), user.customerId(), customerHash)) {
             user.skip("unchanged since this connector last sent it (no events)");

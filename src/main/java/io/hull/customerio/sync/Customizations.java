@@ -66,7 +66,7 @@ public class Customizations {
     }
 
     /** What the body is, for a reason that says why it is not a customer or an event. */
-    static String describe(Object body) {
+    public static String describe(Object body) {
         return body == null ? "no body" : "a " + body.getClass().getSimpleName();
     }
 }

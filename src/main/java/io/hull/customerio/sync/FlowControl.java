@@ -30,9 +30,9 @@ public class FlowControl {
         this.settings = connector.getFlowControl();
     }
 
-    public Map<String, Object> answer(List<UserSyncResult> results, Exchange exchange) {
+    public Map<String, Object> answer(List<SyncResult> results, Exchange exchange) {
         Set<SafeError> errors = new LinkedHashSet<>();
-        for (UserSyncResult result : results) {
+        for (SyncResult result : results) {
             if (result.needsRetry()) {
                 errors.add(new SafeError(result.code(), result.detail()));
             }

@@ -6,7 +6,10 @@ import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.customerio.CustomerIoCredentials;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.HullNotification;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -43,6 +46,27 @@ public class SyncContexts {
                         privateSettings.path("api_key").asText(null)))
                 .orElseGet(() -> CustomerIoCredentials.ofNullable(customerIo.getSiteId(), customerIo.getApiKey()));
         return new NotificationContext(hull, credentials, SyncSettings.resolve(privateSettings, connector.getSettings()));
+    }
+
+    /**
+     * What route sync-account-updates splits: an account:update notification's accounts, one message each (a later
+     * message of the same account, by {@code account.id}, replaces an earlier one).
+     */
+    public List<JsonNode> accounts(HullNotification notification) {
+        Map<String, JsonNode> byAccount = new LinkedHashMap<>();
+        List<JsonNode> withoutId = new ArrayList<>();
+        for (JsonNode message : notification.messages()) {
+            String id = message.path("account").path("id").asText(null);
+            if (id == null) {
+                withoutId.add(message);
+            } else {
+                byAccount.remove(id);
+                byAccount.put(id, message);
+            }
+        }
+        List<JsonNode> accounts = new ArrayList<>(byAccount.values());
+        accounts.addAll(withoutId);
+        return accounts;
     }
 
     /** What route sync-user-updates splits: the notification's users, one message each (the latest of a user's). */

@@ -15,7 +15,17 @@ import java.util.Set;
 public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserDeletion, Set<String> eventsFilter,
                            boolean anonymousEvents, String userIdMapping, List<String> synchronizedAttributes,
                            int maxAttributeNameLength, int maxAttributeValueLength, int maxIdentifierValueLength,
-                           boolean skipUsersWithoutEmail) {
+                           boolean skipUsersWithoutEmail, AccountSettings accounts) {
+
+    /**
+     * Hull accounts → Customer.io objects: {@code synchronized_account_segments} (empty: no account is sent),
+     * {@code synchronized_account_attributes}, {@code account_id_mapping}, {@code object_type_id},
+     * {@code enable_account_deletion}, {@code link_users_in_service}.
+     */
+    public record AccountSettings(Set<String> synchronizedAccountSegments, List<String> synchronizedAccountAttributes,
+                                  String accountIdMapping, String objectTypeId, boolean enableAccountDeletion,
+                                  boolean linkUsersInService) {
+    }
 
     public static SyncSettings resolve(JsonNode privateSettings, ConnectorProperties.Settings defaults) {
         return new SyncSettings(
@@ -28,7 +38,15 @@ public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserD
                 number(privateSettings, "max_attribute_name_length", defaults.getMaxAttributeNameLength()),
                 number(privateSettings, "max_attribute_value_length", defaults.getMaxAttributeValueLength()),
                 number(privateSettings, "max_identifier_value_length", defaults.getMaxIdentifierValueLength()),
-                bool(privateSettings, "skip_users_without_email", defaults.isSkipUsersWithoutEmail()));
+                bool(privateSettings, "skip_users_without_email", defaults.isSkipUsersWithoutEmail()),
+                new AccountSettings(
+                        new LinkedHashSet<>(list(privateSettings, "synchronized_account_segments",
+                                defaults.getSynchronizedAccountSegments())),
+                        list(privateSettings, "synchronized_account_attributes", defaults.getSynchronizedAccountAttributes()),
+                        text(privateSettings, "account_id_mapping", defaults.getAccountIdMapping()),
+                        text(privateSettings, "object_type_id", defaults.getObjectTypeId()),
+                        bool(privateSettings, "enable_account_deletion", defaults.isEnableAccountDeletion()),
+                        bool(privateSettings, "link_users_in_service", defaults.isLinkUsersInService())));
     }
 
     private static List<String> list(JsonNode settings, String name, List<String> fallback) {

@@ -39,15 +39,15 @@ public class SyncStateWriter {
      * Split each-sync-state-batch: the users with traits to write, one connector's per batch, at most
      * {@value FirehoseRequests#MAX_BATCH} per batch, so that a refusal is reported for exactly the users it concerns.
      */
-    public List<List<UserSyncResult>> batches(@Body List<UserSyncResult> results) {
-        Map<HullCredentials, List<UserSyncResult>> byConnector = new LinkedHashMap<>();
-        for (UserSyncResult result : results) {
+    public List<List<SyncResult>> batches(@Body List<SyncResult> results) {
+        Map<HullCredentials, List<SyncResult>> byConnector = new LinkedHashMap<>();
+        for (SyncResult result : results) {
             if (result.traits() != null) {
                 byConnector.computeIfAbsent(result.hull(), hull -> new ArrayList<>()).add(result);
             }
         }
-        List<List<UserSyncResult>> batches = new ArrayList<>();
-        for (List<UserSyncResult> ofConnector : byConnector.values()) {
+        List<List<SyncResult>> batches = new ArrayList<>();
+        for (List<SyncResult> ofConnector : byConnector.values()) {
             for (int from = 0; from < ofConnector.size(); from += FirehoseRequests.MAX_BATCH) {
                 batches.add(ofConnector.subList(from, Math.min(from + FirehoseRequests.MAX_BATCH, ofConnector.size())));
             }
@@ -59,26 +59,26 @@ public class SyncStateWriter {
      * Step sync-state-entries: the batch's users as firehose entries of their traits, for route hull-firehose. The
      * users stay in property {@value #BATCH_PROPERTY}.
      */
-    public List<FirehoseEntry> entries(@Body List<UserSyncResult> batch, @ExchangeProperties Map<String, Object> properties) {
+    public List<FirehoseEntry> entries(@Body List<SyncResult> batch, @ExchangeProperties Map<String, Object> properties) {
         properties.put(BATCH_PROPERTY, batch);
         return batch.stream().map(r -> FirehoseEntry.traits(r.hull(), r.claims(), r.traits())).toList();
     }
 
     /** Step remember-synced-hashes: Hull has the batch; its customers are unchanged until they change. */
-    public void written(@ExchangeProperty(BATCH_PROPERTY) List<UserSyncResult> batch) {
-        for (UserSyncResult result : batch) {
+    public void written(@ExchangeProperty(BATCH_PROPERTY) List<SyncResult> batch) {
+        for (SyncResult result : batch) {
             if (result.identified() != null) {
-                UserSyncResult.Identified customer = result.identified();
+                SyncResult.Identified customer = result.identified();
                 syncedHashes.written(customer.siteId(), customer.customerId(), customer.hash());
             }
         }
     }
 
     /** Step sync-state-refused: Hull refused the batch for good; each of its users is logged, none sent again. */
-    public void refused(@ExchangeProperty(BATCH_PROPERTY) List<UserSyncResult> batch,
+    public void refused(@ExchangeProperty(BATCH_PROPERTY) List<SyncResult> batch,
                         @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) HullRejectedException refusal) {
-        for (UserSyncResult result : batch) {
-            decisions.error("outgoing.user.error", result.claims(), Map.of(
+        for (SyncResult result : batch) {
+            decisions.error("outgoing." + result.claims().subjectType() + ".error", result.claims(), Map.of(
                     "reason", "sent to Customer.io, but the sync state could not be written to Hull: " + refusal.getMessage(),
                     "status", refusal.status()));
         }

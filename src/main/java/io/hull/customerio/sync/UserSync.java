@@ -44,6 +44,9 @@ public final class UserSync {
     private final List<String> leftOut = new ArrayList<>();
     private boolean outsideSegments;
     private boolean withoutId;
+    private String objectTypeId;
+    private String relatedObjectId;
+    private String formerObjectId;
 
     public UserSync(NotificationContext context, JsonNode message) {
         this.context = context;
@@ -122,6 +125,32 @@ public final class UserSync {
     /** Whether its customer is written to Customer.io (inserted or updated). */
     public boolean identifies() {
         return action == Action.INSERT || action == Action.UPDATE;
+    }
+
+    /** The object (its Hull account) the customer is related to, or null. */
+    public String relatedObjectId() {
+        return relatedObjectId;
+    }
+
+    /** The object of the account the user left (its relationship is removed), or null. */
+    public String formerObjectId() {
+        return formerObjectId;
+    }
+
+    public String objectTypeId() {
+        return objectTypeId;
+    }
+
+    /** Step relate-to-account. */
+    public void relatedTo(String typeId, String objectId) {
+        objectTypeId = typeId;
+        relatedObjectId = objectId;
+    }
+
+    /** Step relate-to-account. */
+    public void formerlyRelatedTo(String typeId, String objectId) {
+        objectTypeId = typeId;
+        formerObjectId = objectId;
     }
 
     void skip(String why) {

@@ -4,7 +4,7 @@ import io.hull.customerio.customerio.CustomerIoRejectedException;
 import io.hull.customerio.errors.ConnectorException;
 import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.logging.DecisionLog;
-import io.hull.customerio.sync.UserSyncResult.Outcome;
+import io.hull.customerio.sync.SyncResult.Outcome;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,12 +19,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Ends the journey of one user through route sync-user: logs what happened in Hull's vocabulary and returns the
- * {@link UserSyncResult} the notification's answer and the write-back are built from.
+ * {@link SyncResult} the notification's answer and the write-back are built from.
  */
 @Component("userSyncResults")
 public class UserSyncResults {
 
-    /** Exchange property holding the user's {@link UserSyncResult} once its customer is done with (the events read it). */
+    /** Exchange property holding the user's {@link SyncResult} once its customer is done with (the events read it). */
     static final String USER_RESULT = "userResult";
 
     private static final Logger log = LoggerFactory.getLogger(UserSyncResults.class);
@@ -49,7 +49,7 @@ public class UserSyncResults {
         }
     }
 
-    private UserSyncResult of(UserSync user) {
+    private SyncResult of(UserSync user) {
         return switch (user.action()) {
             case SKIP -> {
                 decisions.info("outgoing.user.skip", user.claims(), Map.of("reason", user.reason()));
@@ -68,7 +68,7 @@ public class UserSyncResults {
         };
     }
 
-    private UserSyncResult identified(UserSync user) {
+    private SyncResult identified(UserSync user) {
         Map<String, Object> details = details(user, "operation", user.action().name().toLowerCase());
         details.put("attributes", user.attributes());
         details.put("calls", user.calls());
@@ -76,9 +76,9 @@ public class UserSyncResults {
             details.put("left_out", user.leftOut());
         }
         decisions.info("outgoing.user.success", user.claims(), details);
-        return new UserSyncResult(user.claims(), Outcome.SUCCESS, null, null, user.context().hull(),
+        return new SyncResult(user.claims(), Outcome.SUCCESS, null, null, user.context().hull(),
                 SyncStateTraits.synced(user, clock.instant()),
-                new UserSyncResult.Identified(user.context().customerIo().siteId(), user.customerId(), user.hash()));
+                new SyncResult.Identified(user.context().customerIo().siteId(), user.customerId(), user.hash()));
     }
 
     /** Customer.io refused the user for good (4xx): logged, not retried. */
@@ -116,14 +116,14 @@ public class UserSyncResults {
      * (Hull sends the notification again; the identify is idempotent and event ids are deterministic), but the sync
      * state of a customer that was written is still recorded.
      */
-    public UserSyncResult complete(@ExchangeProperty(USER_RESULT) UserSyncResult user,
+    public SyncResult complete(@ExchangeProperty(USER_RESULT) SyncResult user,
                                    @ExchangeProperty(EventResults.EVENT_RESULTS) List<EventResult> events) {
         if (events == null) {
             return user;
         }
         for (EventResult event : events) {
             if (event.outcome() == EventResult.Outcome.RETRY && !user.needsRetry()) {
-                return new UserSyncResult(user.claims(), UserSyncResult.Outcome.RETRY, event.detail(), event.code(), user.hull(),
+                return new SyncResult(user.claims(), SyncResult.Outcome.RETRY, event.detail(), event.code(), user.hull(),
                         user.traits(), user.identified());
             }
         }
@@ -139,8 +139,8 @@ public class UserSyncResults {
         return details;
     }
 
-    private static UserSyncResult result(UserSync user, Outcome outcome, String detail, String code,
+    private static SyncResult result(UserSync user, Outcome outcome, String detail, String code,
                                          Map<String, Object> traits) {
-        return new UserSyncResult(user.claims(), outcome, detail, code, user.context().hull(), traits, null);
+        return new SyncResult(user.claims(), outcome, detail, code, user.context().hull(), traits, null);
     }
 }

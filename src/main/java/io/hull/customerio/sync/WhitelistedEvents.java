@@ -18,7 +18,7 @@ public class WhitelistedEvents implements Predicate {
     public boolean matches(Exchange exchange) {
         JsonNode event = exchange.getMessage().getBody(JsonNode.class);
         UserSync user = exchange.getProperty(UserSync.PROPERTY, UserSync.class);
-        UserSyncResult customer = exchange.getProperty(UserSyncResults.USER_RESULT, UserSyncResult.class);
+        SyncResult customer = exchange.getProperty(UserSyncResults.USER_RESULT, SyncResult.class);
         exchange.setProperty(UserSync.HULL_EVENT, JsonMaps.of(event));
         // the customer's customization may have set one: this event's own starts unset
         exchange.removeProperty(UserSync.SKIP_REASON);
@@ -28,7 +28,7 @@ public class WhitelistedEvents implements Predicate {
         if (!settings.eventsFilter().contains(event.path("event").asText(""))) {
             return skipped(exchange, "not in events_filter");
         }
-        if (customer.outcome() == UserSyncResult.Outcome.SUCCESS) {
+        if (customer.outcome() == SyncResult.Outcome.SUCCESS) {
             return true;
         }
         if (user.withoutId()) {

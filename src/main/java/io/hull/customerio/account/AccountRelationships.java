@@ -1,0 +1,66 @@
+package io.hull.customerio.account;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hull.customerio.customerio.CustomerMapper;
+import io.hull.customerio.sync.SyncSettings.AccountSettings;
+import io.hull.customerio.sync.UserSync;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step {@code relate-to-account} of route customer-stages: which Customer.io object a synced person is related to, and
+ * which relationship its move to another account ends. With {@code link_users_in_service} on, a user whose message
+ * carries an {@code account} with a value for {@code account_id_mapping}, in one of
+ * {@code synchronized_account_segments}, is related to that object: its identify carries the relationship, and the
+ * relationship is part of its hash (a user who moves account is sent again). When the message's
+ * {@code changes.account} shows the mapped id changing from an old value, the old relationship is removed.
+ */
+@Component("accountRelationships")
+public class AccountRelationships {
+
+    /** Where a person's relationships go in an identify's body (v1) or item (v2). */
+    public static final String PAYLOAD_KEY = "cio_relationships";
+
+    public void relate(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+        AccountSettings accounts = user.settings().accounts();
+        if (!accounts.linkUsersInService() || accounts.synchronizedAccountSegments().isEmpty()) {
+            return;
+        }
+        JsonNode message = user.message();
+        String objectId = CustomerMapper.idValue(message.path("account"), accounts.accountIdMapping())
+                .filter(id -> CustomerMapper.unusableId(id) == null).orElse(null);
+        if (objectId != null && inAny(message.path("account_segments"), accounts)) {
+            user.relatedTo(accounts.objectTypeId(), objectId);
+        }
+        JsonNode change = message.path("changes").path("account").path(accounts.accountIdMapping());
+        if (change.isArray() && change.size() == 2) {
+            JsonNode old = change.get(0);
+            String former = old.isTextual() || old.isIntegralNumber() ? old.asText() : null;
+            if (former != null && !former.isBlank() && !former.equals(objectId) && CustomerMapper.unusableId(former) == null) {
+                user.formerlyRelatedTo(accounts.objectTypeId(), former);
+            }
+        }
+    }
+
+    /** Whether one of {@code segments} (a message's {@code account_segments}) is whitelisted. */
+    static boolean inAny(JsonNode segments, AccountSettings accounts) {
+        for (JsonNode segment : segments) {
+            if (accounts.synchronizedAccountSegments().contains(segment.path("id").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A relationship's identifiers, as Customer.io names them. */
+    public static Map<String, Object> identifiers(String objectTypeId, String objectId) {
+        return Map.of("identifiers", Map.of("object_type_id", objectTypeId, "object_id", objectId));
+    }
+
+    /** v1's {@code cio_relationships} of an identify: {@code add_relationships} or {@code delete_relationships}. */
+    public static Map<String, Object> v1(String action, String objectTypeId, String objectId) {
+        return Map.of("action", action, "relationships", List.of(identifiers(objectTypeId, objectId)));
+    }
+}

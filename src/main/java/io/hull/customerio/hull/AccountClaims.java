@@ -1,0 +1,41 @@
+package io.hull.customerio.hull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The claims that identify a Hull account: only Hull's standard ones ({@code id}, {@code external_id}, {@code domain},
+ * {@code anonymous_id}). The account's identity in firehose tokens ({@code io.hull.asAccount}) and log lines.
+ */
+public record AccountClaims(String id, String externalId, String domain, String anonymousId) implements HullSubject {
+
+    public static AccountClaims of(JsonNode account) {
+        String anonymousId = text(account, "anonymous_id");
+        JsonNode anonymousIds = account.path("anonymous_ids");
+        if (anonymousId == null && anonymousIds.isArray() && !anonymousIds.isEmpty()) {
+            anonymousId = anonymousIds.get(0).asText(null);
+        }
+        return new AccountClaims(text(account, "id"), text(account, "external_id"), text(account, "domain"), anonymousId);
+    }
+
+    @Override
+    public String subjectType() {
+        return "account";
+    }
+
+    @Override
+    public Map<String, Object> asMap() {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (id != null) claims.put("id", id);
+        if (externalId != null) claims.put("external_id", externalId);
+        if (domain != null) claims.put("domain", domain);
+        if (anonymousId != null) claims.put("anonymous_id", anonymousId);
+        return claims;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+    }
+}
