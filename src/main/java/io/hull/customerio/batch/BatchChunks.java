@@ -29,6 +29,7 @@ public class BatchChunks {
      */
     public List<JsonNode> users(BatchChunk chunk, @ExchangeProperties Map<String, Object> properties) {
         properties.put(UserSync.CONTEXT, chunk.context());
+        properties.put(UserSync.SYNC_ROUTE, chunk.job().accounts() ? UserSync.SYNC_ACCOUNT : UserSync.SYNC_USER);
         return chunk.messages();
     }
 

@@ -16,6 +16,8 @@ public class BatchJob {
 
     private final String id;
     private final URI url;
+    /** An extract of accounts (account_report): each line goes through route sync-account. */
+    private final boolean accounts;
     private final Instant createdAt = Instant.now();
     private volatile State state = State.QUEUED;
     private volatile Instant startedAt;
@@ -36,12 +38,14 @@ public class BatchJob {
     /** Lines that are not a JSON user object: logged and skipped. */
     final AtomicLong malformed = new AtomicLong();
 
-    BatchJob(String id, URI url) {
+    BatchJob(String id, URI url, boolean accounts) {
         this.id = id;
         this.url = url;
+        this.accounts = accounts;
     }
 
     public String id() { return id; }
+    public boolean accounts() { return accounts; }
     URI url() { return url; }
     public State state() { return state; }
 

@@ -58,7 +58,7 @@ public class BatchJobs implements DisposableBean {
 
     /** Queues the job and answers 202 {@code {"job_id": ...}} at once; 503 when the queue is full. */
     public Map<String, Object> start(BatchRequest request, Exchange exchange) {
-        BatchJob job = new BatchJob(UUID.randomUUID().toString(), request.url());
+        BatchJob job = new BatchJob(UUID.randomUUID().toString(), request.url(), request.accounts());
         remember(job);
         try {
             executor.execute(new Run(job));

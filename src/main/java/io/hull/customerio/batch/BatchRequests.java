@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Checks a {@code POST /batch} before any work: Hull's credentials in the query, then the body
- * {@code {"url", "format": "json", "object_type": "user_report"}} and the extract's host. Nothing
+ * {@code {"url", "format": "json", "object_type": "user_report" | "account_report"}} and the extract's host. Nothing
  * is fetched from a host that is not in {@code hull.batch.allowed-hosts}.
  */
 @Component("batchRequests")
@@ -75,10 +75,11 @@ public class BatchRequests {
             throw RequestRejectedException.badRequest("unsupported_format", "format must be \"json\"");
         }
         String objectType = request.path("object_type").asText("");
-        if (!"user_report".equals(objectType)) {
-            throw RequestRejectedException.badRequest("unsupported_object_type", "object_type must be \"user_report\"");
+        if (!"user_report".equals(objectType) && !"account_report".equals(objectType)) {
+            throw RequestRejectedException.badRequest("unsupported_object_type",
+                    "object_type must be \"user_report\" or \"account_report\"");
         }
-        return new BatchRequest(allowedUrl(request.path("url").asText("")));
+        return new BatchRequest(allowedUrl(request.path("url").asText("")), "account_report".equals(objectType));
     }
 
     URI allowedUrl(String url) {

@@ -79,6 +79,14 @@ public class ExtractChunks implements Expression {
      * {@code null} for a line that is not a JSON object.
      */
     JsonNode message(String line) {
+        return message(line, false);
+    }
+
+    /**
+     * An account extract's line (an account with {@code segment_ids}) is an account:update message: {@code account} and
+     * its {@code account_segments}.
+     */
+    JsonNode message(String line, boolean accounts) {
         JsonNode user;
         try {
             user = json.readTree(line);
@@ -89,13 +97,29 @@ public class ExtractChunks implements Expression {
             return null;
         }
         ObjectNode message = json.createObjectNode();
+        if (accounts) {
+            ObjectNode account = ((ObjectNode) user).deepCopy();
+            account.remove("segment_ids");
+            message.set("account", account);
+            ArrayNode accountSegments = message.putArray("account_segments");
+            for (JsonNode id : user.path("segment_ids")) {
+                accountSegments.addObject().put("id", id.asText()).put("name", id.asText());
+            }
+            return message;
+        }
         ArrayNode segments = message.putArray("segments");
         for (JsonNode id : user.path("segment_ids")) {
             segments.addObject().put("id", id.asText()).put("name", id.asText());
         }
         message.set("account", user.path("account").isObject() ? user.get("account") : json.createObjectNode());
+        // the user's account's segments, when the extract has them: a user is related to a whitelisted account only
+        ArrayNode accountSegments = message.putArray("account_segments");
+        for (JsonNode id : user.path("account_segment_ids")) {
+            accountSegments.addObject().put("id", id.asText()).put("name", id.asText());
+        }
         ObjectNode userOnly = ((ObjectNode) user).deepCopy();
         userOnly.remove("segment_ids");
+        userOnly.remove("account_segment_ids");
         userOnly.remove("account");
         message.set("user", userOnly);
         message.putArray("events");
@@ -157,15 +181,15 @@ public class ExtractChunks implements Expression {
 
         private void take(String line, List<JsonNode> chunk) {
             job.read.incrementAndGet();
-            JsonNode message = message(line);
+            JsonNode message = message(line, job.accounts());
             if (message != null) {
                 chunk.add(message);
                 return;
             }
             job.malformed.incrementAndGet();
             meters.counter("hull.connector.batch.users", "result", "malformed").increment();
-            decisions.error("outgoing.user.error", null, Map.of("job_id", job.id(), "line", lineNumber,
-                    "reason", "malformed extract line (not a JSON user object): skipped"));
+            decisions.error(job.accounts() ? "outgoing.account.error" : "outgoing.user.error", null, Map.of("job_id",
+                    job.id(), "line", lineNumber, "reason", "malformed extract line (not a JSON object): skipped"));
         }
 
         /** The next line; {@code null} at the end of the extract or when its stream failed (the reason kept on the job). */

@@ -91,21 +91,30 @@ public class KafkaRecords {
     }
 
     public List<KafkaRecord> userRecords(HullNotification notification) throws JsonProcessingException {
-        return records(notification.notificationId(), contexts.of(notification), deduplicator.deduplicate(notification.messages()));
+        return records(notification.notificationId(), contexts.of(notification), deduplicator.deduplicate(notification.messages()), false);
+    }
+
+    /** An account:update notification: a record per account, in the same topic (the site's partition and rate limit). */
+    public List<KafkaRecord> accountRecords(HullNotification notification) throws JsonProcessingException {
+        return records(notification.notificationId(), contexts.of(notification), contexts.accounts(notification), true);
     }
 
     public List<KafkaRecord> batchRecords(BatchChunk chunk) throws JsonProcessingException {
-        return records("batch:" + chunk.job().id(), chunk.context(), chunk.messages());
+        return records("batch:" + chunk.job().id(), chunk.context(), chunk.messages(), chunk.job().accounts());
     }
 
-    private List<KafkaRecord> records(String notificationId, NotificationContext context, List<JsonNode> messages)
-            throws JsonProcessingException {
+    /** {@code accounts}: the envelope says {@code "subject": "account"}; a record without a subject is a user's. */
+    private List<KafkaRecord> records(String notificationId, NotificationContext context, List<JsonNode> messages,
+                                      boolean accounts) throws JsonProcessingException {
         String key = context.customerIo() == null ? NO_SITE : context.customerIo().siteId();
         List<KafkaRecord> records = new ArrayList<>();
         for (JsonNode message : messages) {
             ObjectNode envelope = json.createObjectNode();
             envelope.put("version", VERSION);
             envelope.put("notification_id", notificationId);
+            if (accounts) {
+                envelope.put("subject", "account");
+            }
             envelope.set("context", json.valueToTree(context));
             envelope.set("message", message);
             records.add(new KafkaRecord(key, json.writeValueAsString(envelope)));
@@ -120,7 +129,12 @@ public class KafkaRecords {
 
     private Object userOf(Object record) {
         try {
-            String id = json.readTree(String.valueOf(record)).path("message").path("user").path("id").asText(null);
+            JsonNode envelope = json.readTree(String.valueOf(record));
+            if ("account".equals(envelope.path("subject").asText())) {
+                String id = envelope.path("message").path("account").path("id").asText(null);
+                return id == null ? null : "account:" + id;
+            }
+            String id = envelope.path("message").path("user").path("id").asText(null);
             return id == null ? null : "user:" + id;
         } catch (JsonProcessingException e) {
             return null; // cannot be read: it fails on its own when its turn comes
@@ -128,8 +142,9 @@ public class KafkaRecords {
     }
 
     /**
-     * Step {@code read-user-update} of the consumer: the record's notification message (the body route sync-user
-     * takes), its context in property {@value UserSync#CONTEXT}.
+     * Step {@code read-user-update} of the consumer: the record's notification message (the body route sync-user, or
+     * sync-account for an account's record, takes), its context in property {@value UserSync#CONTEXT}, the route in
+     * {@value UserSync#SYNC_ROUTE}.
      */
     public JsonNode toUser(@ExchangeProperty(KafkaBatches.ENTRY) KafkaBatch.Entry entry, @ExchangeProperties Map<String, Object> properties) {
         JsonNode envelope;
@@ -148,6 +163,8 @@ public class KafkaRecords {
             throw new BadRecordException("user update record without a readable context" + JsonLocations.of(e));
         }
         properties.put(UserSync.CONTEXT, context);
+        properties.put(UserSync.SYNC_ROUTE,
+                "account".equals(envelope.path("subject").asText()) ? UserSync.SYNC_ACCOUNT : UserSync.SYNC_USER);
         return envelope.path("message");
     }
 

@@ -18,6 +18,13 @@ public final class UserSync {
     public static final String CONTEXT = "syncContext";
     /** Exchange property an engineer's step sets (routes/customize.yaml) to skip the user or the event, with the reason logged. */
     public static final String SKIP_REASON = "skipReason";
+    /**
+     * Exchange property of a backfill chunk's or a Kafka record's exchange: the route its message goes through,
+     * {@value #SYNC_USER} or {@value #SYNC_ACCOUNT}.
+     */
+    public static final String SYNC_ROUTE = "syncRoute";
+    public static final String SYNC_USER = "direct:sync-user";
+    public static final String SYNC_ACCOUNT = "direct:sync-account";
     /** Exchange properties routes/customize.yaml reads. */
     public static final String HULL_USER = "hullUser";
     public static final String HULL_SEGMENTS = "hullSegments";

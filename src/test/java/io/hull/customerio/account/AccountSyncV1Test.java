@@ -1,5 +1,7 @@
 package io.hull.customerio.account;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -8,11 +10,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.hull.customerio.customerio.CustomerIoCall;
+import io.hull.customerio.support.JsonErrors;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.system.CapturedOutput;
 
 /** {@link AccountSyncCases} with customerio.api=v1: objects as POST /api/v2/entity, relationships in the identify PUT. */
 class AccountSyncV1Test extends AccountSyncCases {
+
+    @Test
+    void aCustomerIoOutageForAnObjectAsksHullToRetry() {
+        CUSTOMERIO.stubFor(post(urlEqualTo("/api/v2/entity")).willReturn(aResponse().withStatus(503)));
+
+        HttpResponse<String> response = postNotification(accountNotification(acme(), ACCOUNT_SEGMENT));
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response.body()).path("flow_control").path("type").asText()).isEqualTo("retry");
+        assertThat(JsonErrors.code(response.body())).isEqualTo("customerio_unavailable");
+        assertThat(firehoseEntries()).isEmpty();
+    }
+
+    @Test
+    void anObjectCustomerIoRefusesIsLoggedAndNotRetried(CapturedOutput output) {
+        CUSTOMERIO.stubFor(post(urlEqualTo("/api/v2/entity")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"meta\":{\"error\":\"invalid object_type_id\"}}")));
+
+        HttpResponse<String> response = postNotification(accountNotification(acme(), ACCOUNT_SEGMENT));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body()).path("flow_control").path("type").asText()).isEqualTo("next");
+        assertThat(objectOperations()).hasSize(1);
+        assertThat(firehoseEntries()).isEmpty();
+        assertThat(output.getOut()).contains("\"outgoing.account.error\"").contains("invalid object_type_id");
+    }
 
     @Override
     List<JsonNode> objectOperations() {

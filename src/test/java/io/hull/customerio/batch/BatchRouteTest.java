@@ -1,5 +1,7 @@
 package io.hull.customerio.batch;
 
+import com.nimbusds.jwt.SignedJWT;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -55,6 +57,7 @@ class BatchRouteTest extends ConnectorTestSupport {
     private static final String SECRET = "batch-secret";
     private static final String SYNCED_SEGMENT = "seg-sync";
     private static final int CHUNK_SIZE = 100;
+    private static final String SYNCED_ACCOUNT_SEGMENT = "seg-accounts";
 
     /** Plays the host of Hull's extract files (the only allowed host: localhost). */
     private static final WireMockServer EXTRACTS = new WireMockServer(options().dynamicPort());
@@ -77,6 +80,8 @@ class BatchRouteTest extends ConnectorTestSupport {
         registry.add("customerio.rate-limit", () -> "10000");
         registry.add("connector.settings.synchronized-segments", () -> SYNCED_SEGMENT);
         registry.add("connector.settings.user-id-mapping", () -> "email");
+        registry.add("connector.settings.synchronized-account-segments", () -> SYNCED_ACCOUNT_SEGMENT);
+        registry.add("connector.settings.synchronized-account-attributes", () -> "name");
     }
 
     @Autowired
@@ -131,6 +136,42 @@ class BatchRouteTest extends ConnectorTestSupport {
      * The extract is held back half-way until Customer.io has received the first chunk's users: a reader
      * that buffered the whole file before syncing would never send them, and the job would stall.
      */
+    @Test
+    void anAccountReportStreamsAccountsThroughTheAccountFlow(CapturedOutput output) throws Exception {
+        String extract = "{\"id\":\"acc-1\",\"external_id\":\"ext-1\",\"domain\":\"one.com\",\"name\":\"One\",\"segment_ids\":[\"seg-accounts\"]}\n"
+                + "{\"id\":\"acc-2\",\"external_id\":\"ext-2\",\"name\":\"Two\",\"segment_ids\":[\"seg-other\"]}\n"
+                + "{\"id\":\"acc-3\",\"external_id\":\"ext-3\",\"name\":\"Three\",\"segment_ids\":[\"seg-accounts\",\"seg-other\"]}\n"
+                + "not json\n";
+        EXTRACTS.stubFor(get("/extracts/accounts.json").willReturn(aResponse().withStatus(200).withBody(extract)));
+
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(batchUri(SECRET)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Backfills.body(EXTRACTS.baseUrl() + "/extracts/accounts.json",
+                        "account_report"))).build());
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        JsonNode status = awaitFinished(json(answer.body()).path("job_id").asText());
+        assertThat(status.path("status").asText()).isEqualTo("succeeded");
+        assertThat(status.path("counts").path("read").asLong()).isEqualTo(4);
+        assertThat(status.path("counts").path("sent").asLong()).isEqualTo(2);
+        assertThat(status.path("counts").path("skipped").asLong()).isEqualTo(1);
+        assertThat(status.path("counts").path("malformed").asLong()).isEqualTo(1);
+        List<JsonNode> objects = CUSTOMERIO.findAll(postRequestedFor(urlEqualTo("/api/v2/entity"))).stream()
+                .map(request -> json(request.getBodyAsString())).toList();
+        assertThat(objects).extracting(o -> o.path("identifiers").path("object_id").asText())
+                .containsExactlyInAnyOrder("ext-1", "ext-3");
+        assertThat(objects).allSatisfy(o -> assertThat(o.path("attributes").path("hull_segments"))
+                .extracting(JsonNode::asText).contains(SYNCED_ACCOUNT_SEGMENT));
+        assertThat(CUSTOMERIO.findAll(putRequestedFor(urlMatching("/api/v1/customers/.*")))).isEmpty();
+        List<JsonNode> entries = firehoseEntries();
+        assertThat(entries).hasSize(2);
+        for (JsonNode entry : entries) {
+            assertThat(entry.path("body").path("customerio/object_type_id").asText()).isEqualTo("1");
+            assertThat(SignedJWT.parse(entry.path("headers").path("Hull-Access-Token").asText()).getJWTClaimsSet()
+                    .getClaim("io.hull.subjectType")).isEqualTo("account");
+        }
+        assertThat(output.getOut()).contains("\"outgoing.account.success\"").contains("not in any synchronized account segment");
+    }
+
     @Test
     void usersAreSentWhileTheExtractIsStillArriving() throws Exception {
         AtomicBoolean sentBeforeTheEnd = new AtomicBoolean();
@@ -320,11 +361,11 @@ class BatchRouteTest extends ConnectorTestSupport {
     }
 
     @Test
-    void aBodyThatIsNotAUserReportIsRefused() {
+    void aBodyThatIsNotAUserOrAccountReportIsRefused() {
         HttpResponse<String> csv = send(HttpRequest.newBuilder(batchUri(SECRET)).POST(HttpRequest.BodyPublishers.ofString(
                 "{\"url\":\"" + EXTRACTS.baseUrl() + "/x\",\"format\":\"csv\",\"object_type\":\"user_report\"}")).build());
         HttpResponse<String> accounts = send(HttpRequest.newBuilder(batchUri(SECRET)).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"url\":\"" + EXTRACTS.baseUrl() + "/x\",\"format\":\"json\",\"object_type\":\"account_report\"}")).build());
+                "{\"url\":\"" + EXTRACTS.baseUrl() + "/x\",\"format\":\"json\",\"object_type\":\"event_report\"}")).build());
         HttpResponse<String> notJson = send(HttpRequest.newBuilder(batchUri(SECRET)).POST(HttpRequest.BodyPublishers.ofString("url=x")).build());
 
         assertThat(csv.statusCode()).isEqualTo(400);

@@ -60,10 +60,25 @@ class NotificationParserTest {
 
         JsonNode parsed = parser.parse(JSON.writeValueAsBytes(fixture)).messages().get(0);
 
-        assertThat(parsed.has("changes")).isFalse();
-        assertThat(parsed.has("account_segments")).isFalse();
+        // of changes only the account's (a user moving account); of segments and account segments, id and name
+        assertThat(parsed.path("changes").properties()).extracting(java.util.Map.Entry::getKey).isSubsetOf("account");
+        assertThat(sent.path("changes").has("user")).isTrue();
+        assertThat(parsed.path("changes").has("user")).isFalse();
         assertThat(parsed.path("segments").get(0).properties()).extracting(java.util.Map.Entry::getKey)
                 .containsExactly("id", "name");
+    }
+
+    @Test
+    void keepsTheAccountSegmentsAndTheAccountsChanges() throws Exception {
+        ObjectNode fixture = TestNotifications.fixture();
+        ObjectNode sent = (ObjectNode) fixture.path("messages").get(0);
+        sent.putArray("account_segments").addObject().put("id", "as1").put("name", "Customers").put("created_at", "2020-01-01");
+        ((ObjectNode) sent.path("changes")).putObject("account").putArray("external_id").add("old").add("new");
+
+        JsonNode parsed = parser.parse(JSON.writeValueAsBytes(fixture)).messages().get(0);
+
+        assertThat(parsed.path("account_segments")).isEqualTo(JSON.readTree("[{\"id\":\"as1\",\"name\":\"Customers\"}]"));
+        assertThat(parsed.path("changes")).isEqualTo(JSON.readTree("{\"account\":{\"external_id\":[\"old\",\"new\"]}}"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.hull.customerio.kafka;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -127,6 +128,34 @@ class KafkaTransportTest extends KafkaTransportTestSupport {
         // the record as written, ready to be replayed
         assertThat(json(dead.value()).path("message").path("user").path("id").asText()).isEqualTo(site + "-user-0");
         // and the consumer moved on: committed
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedOffsets(USER_TOPIC)).isEqualTo(endOffsets(USER_TOPIC)));
+    }
+
+    @Test
+    void anAccountUpdateGoesThroughTheTopicToCustomerIoObjects() throws Exception {
+        String site = newSite();
+        ObjectNode notification = notificationFor(site, 1);
+        notification.put("channel", "account:update");
+        ((ObjectNode) notification.path("connector").path("private_settings")).putArray("synchronized_account_segments").add("acc-seg");
+        ObjectNode message = notification.putArray("messages").addObject();
+        message.putObject("account").put("id", site + "-acc").put("external_id", site + "-acc").put("domain", "acme.com");
+        message.putArray("account_segments").addObject().put("id", "acc-seg").put("name", "Customers");
+        long before = endOffsets(USER_TOPIC);
+
+        HttpResponse<String> answer = postNotification(notification);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(endOffsets(USER_TOPIC) - before).isEqualTo(1);
+        ConsumerRecord<String, String> record = readAll(USER_TOPIC).stream().filter(r -> site.equals(r.key())).findFirst().orElseThrow();
+        assertThat(json(record.value()).path("subject").asText()).isEqualTo("account");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(CUSTOMERIO.findAll(postRequestedFor(urlEqualTo("/api/v2/entity"))
+                .withHeader("Authorization", equalTo(basic(site))))).hasSize(1));
+        LoggedRequest object = CUSTOMERIO.findAll(postRequestedFor(urlEqualTo("/api/v2/entity"))
+                .withHeader("Authorization", equalTo(basic(site)))).get(0);
+        assertThat(json(object.getBodyAsString()).path("identifiers").path("object_id").asText()).isEqualTo(site + "-acc");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(firehoseEntries().stream()
+                .filter(e -> e.path("body").path("customerio/id").asText().equals(site + "-acc")).count()).isEqualTo(1));
+        assertThat(putsOf(site)).isEmpty();
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedOffsets(USER_TOPIC)).isEqualTo(endOffsets(USER_TOPIC)));
     }
 

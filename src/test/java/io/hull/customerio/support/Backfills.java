@@ -18,7 +18,12 @@ public final class Backfills {
 
     /** A user report in JSON lines at {@code extractUrl}. */
     public static String body(String extractUrl) {
-        return "{\"url\":\"" + extractUrl + "\",\"format\":\"json\",\"object_type\":\"user_report\"}";
+        return body(extractUrl, "user_report");
+    }
+
+    /** A report of {@code objectType} ({@code user_report}, {@code account_report}) in JSON lines at {@code extractUrl}. */
+    public static String body(String extractUrl, String objectType) {
+        return "{\"url\":\"" + extractUrl + "\",\"format\":\"json\",\"object_type\":\"" + objectType + "\"}";
     }
 
     /** The request to the connector at {@code baseUrl} (e.g. {@code http://localhost:8080}). */
