@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hull.customerio.customerio.CustomerMapper;
 import io.hull.customerio.sync.SyncSettings.AccountSettings;
 import io.hull.customerio.sync.UserSync;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.ExchangeProperty;
@@ -29,9 +30,12 @@ public class AccountRelationships {
             return;
         }
         JsonNode message = user.message();
+        int maxIdBytes = user.settings().maxIdentifierValueLength();
+        // an id the account's own sync would refuse (valid-object) names no object: no relationship to it
         String objectId = CustomerMapper.idValue(message.path("account"), accounts.accountIdMapping())
-                .filter(id -> CustomerMapper.unusableId(id) == null).orElse(null);
-        if (objectId != null && inAny(message.path("account_segments"), accounts)) {
+                .filter(id -> CustomerMapper.unusableId(id) == null && id.getBytes(StandardCharsets.UTF_8).length <= maxIdBytes)
+                .orElse(null);
+        if (objectId != null && synchronizedAccount(message, objectId, accounts)) {
             user.relatedTo(accounts.objectTypeId(), objectId);
         }
         JsonNode change = message.path("changes").path("account").path(accounts.accountIdMapping());
@@ -42,6 +46,20 @@ public class AccountRelationships {
                 user.formerlyRelatedTo(accounts.objectTypeId(), former);
             }
         }
+    }
+
+    /**
+     * Whether the user's account is synchronized: one of its segments is whitelisted. A backfill's user line without
+     * {@code account_segment_ids} does not say; its account is taken as synchronized when it holds this object id as its
+     * {@code customerio/id} (it was sent as that object), so that a backfill neither adds nor drops relationships that
+     * notifications make.
+     */
+    private static boolean synchronizedAccount(JsonNode message, String objectId, AccountSettings accounts) {
+        JsonNode segments = message.get("account_segments");
+        if (segments != null && segments.isArray()) {
+            return inAny(segments, accounts);
+        }
+        return objectId.equals(message.path("account").path("customerio/id").asText(null));
     }
 
     /** Whether one of {@code segments} (a message's {@code account_segments}) is whitelisted. */

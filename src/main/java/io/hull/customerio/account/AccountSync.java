@@ -27,6 +27,7 @@ public final class AccountSync {
     private String hash;
     private int attributes;
     private boolean outsideSegments;
+    private String replacedObject;
 
     public AccountSync(NotificationContext context, JsonNode message) {
         this.context = context;
@@ -83,6 +84,15 @@ public final class AccountSync {
 
     public boolean outsideSegments() {
         return outsideSegments;
+    }
+
+    /** The object the account was sent as before, when it is another one now ({@code type/id}), or null. */
+    public String replacedObject() {
+        return replacedObject;
+    }
+
+    void replaces(String typeId, String id) {
+        replacedObject = typeId + "/" + id;
     }
 
     void skip(String why) {

@@ -64,6 +64,10 @@ public class AccountSyncResults {
             case INSERT, UPDATE -> {
                 Map<String, Object> details = details(account, "operation", account.action().name().toLowerCase());
                 details.put("attributes", account.attributes());
+                if (account.replacedObject() != null) {
+                    // its account_id_mapping value or object_type_id changed: that object is left in Customer.io
+                    details.put("replaces_object", account.replacedObject());
+                }
                 decisions.info("outgoing.account.success", account.claims(), details);
                 yield result(account, Outcome.SUCCESS, null, null, AccountSyncState.synced(account, clock.instant()),
                         new SyncResult.Identified(site(account), account.objectId(), account.hash()));

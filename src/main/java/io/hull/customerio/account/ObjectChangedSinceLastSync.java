@@ -41,7 +41,16 @@ public class ObjectChangedSinceLastSync implements Predicate {
             account.skip("unchanged since the last sync (same hash)");
             return false;
         }
-        account.identify(sentBefore ? Action.UPDATE : Action.INSERT, objectHash, attributes.size());
+        // sent before as another object (its account_id_mapping value or object_type_id changed): a new object; the
+        // old one stays in Customer.io, and the success line names it
+        String sentId = AccountSyncState.text(account.account(), AccountSyncState.ID);
+        String sentType = AccountSyncState.text(account.account(), AccountSyncState.OBJECT_TYPE_ID);
+        boolean sameObject = sentBefore && sentId.equals(account.objectId())
+                && (sentType == null || sentType.equals(account.objectTypeId()));
+        if (sentBefore && !sameObject) {
+            account.replaces(sentType == null ? account.objectTypeId() : sentType, sentId);
+        }
+        account.identify(sameObject ? Action.UPDATE : Action.INSERT, objectHash, attributes.size());
         return true;
     }
 }

@@ -112,10 +112,12 @@ public class ExtractChunks implements Expression {
             segments.addObject().put("id", id.asText()).put("name", id.asText());
         }
         message.set("account", user.path("account").isObject() ? user.get("account") : json.createObjectNode());
-        // the user's account's segments, when the extract has them: a user is related to a whitelisted account only
-        ArrayNode accountSegments = message.putArray("account_segments");
-        for (JsonNode id : user.path("account_segment_ids")) {
-            accountSegments.addObject().put("id", id.asText()).put("name", id.asText());
+        // the user's account's segments, when the extract has them (none: AccountRelationships decides without them)
+        if (user.path("account_segment_ids").isArray()) {
+            ArrayNode accountSegments = message.putArray("account_segments");
+            for (JsonNode id : user.path("account_segment_ids")) {
+                accountSegments.addObject().put("id", id.asText()).put("name", id.asText());
+            }
         }
         ObjectNode userOnly = ((ObjectNode) user).deepCopy();
         userOnly.remove("segment_ids");
@@ -189,7 +191,8 @@ public class ExtractChunks implements Expression {
             job.malformed.incrementAndGet();
             meters.counter("hull.connector.batch.users", "result", "malformed").increment();
             decisions.error(job.accounts() ? "outgoing.account.error" : "outgoing.user.error", null, Map.of("job_id",
-                    job.id(), "line", lineNumber, "reason", "malformed extract line (not a JSON object): skipped"));
+                    job.id(), "line", lineNumber, "reason", "malformed extract line (not a JSON " + (job.accounts() ? "account" : "user")
+                            + " object): skipped"));
         }
 
         /** The next line; {@code null} at the end of the extract or when its stream failed (the reason kept on the job). */

@@ -1,5 +1,6 @@
 package io.hull.customerio.config;
 
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -47,7 +48,20 @@ public class RoutesLoadedCheck implements CamelContextConfiguration {
     public void afterApplicationStart(CamelContext camelContext) {
     }
 
+    /** The engineer's routes (routes/customize.yaml) the stages call: without one, every user or account would fail. */
+    static final List<String> CUSTOMIZE_ROUTES = List.of("customize-customer", "customize-event", "customize-account");
+
     void check(CamelContext context) {
+        if (!context.getRoutes().isEmpty()) {
+            for (String route : CUSTOMIZE_ROUTES) {
+                if (context.getRoute(route) == null) {
+                    throw InvalidSettingsException.of("camel.main.routes-include-pattern",
+                            "route " + route + " is missing from the routes loaded (" + routesIncludePattern
+                                    + "): the stages that call it would fail every user or account",
+                            "copy it, pass-through, from the customize.yaml of this release (docs/customizing.md)");
+                }
+            }
+        }
         if (context.getRoutes().isEmpty()) {
             throw InvalidSettingsException.of("camel.main.routes-include-pattern",
                     "no Camel route was loaded from camel.main.routes-include-pattern=" + routesIncludePattern

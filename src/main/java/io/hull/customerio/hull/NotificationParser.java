@@ -206,15 +206,10 @@ public class NotificationParser {
     }
 
     /**
-     * The route's choice between user:update and anything else. A bean method, not
-     * {@code ${body.userUpdate}}: Camel's OGNL hashes the body for its introspection cache on every
+     * The route's guard for what is neither a user:update nor an account:update (answered next, ignored). A bean
+     * method, not {@code ${body.userUpdate}}: Camel's OGNL hashes the body for its introspection cache on every
      * evaluation, which walked every user of the notification (7 % of the CPU, docs/benchmarks.md).
      */
-    public boolean isNotUserUpdate(HullNotification notification) {
-        return !notification.isUserUpdate();
-    }
-
-    /** The route's guard for what is neither a user:update nor an account:update (answered next, ignored). */
     public boolean isNeitherUserNorAccountUpdate(HullNotification notification) {
         return !notification.isUserUpdate() && !notification.isAccountUpdate();
     }

@@ -42,6 +42,11 @@ public class KafkaRecords {
     /** Key of the records of notifications without Customer.io credentials (the consumer skips them). */
     static final String NO_SITE = "no-site";
     static final int VERSION = 1;
+    /**
+     * An account's record: a version of its own, so that a consumer of a release without accounts (during a rolling
+     * upgrade) dead-letters it, to be replayed, rather than taking it for a user without an id and dropping it.
+     */
+    static final int ACCOUNT_VERSION = 2;
 
     private final ObjectMapper json;
     private final SyncContexts contexts;
@@ -110,7 +115,7 @@ public class KafkaRecords {
         List<KafkaRecord> records = new ArrayList<>();
         for (JsonNode message : messages) {
             ObjectNode envelope = json.createObjectNode();
-            envelope.put("version", VERSION);
+            envelope.put("version", accounts ? ACCOUNT_VERSION : VERSION);
             envelope.put("notification_id", notificationId);
             if (accounts) {
                 envelope.put("subject", "account");
@@ -153,8 +158,9 @@ public class KafkaRecords {
         } catch (JsonProcessingException e) {
             throw new BadRecordException("not a JSON user update record" + JsonLocations.of(e));
         }
-        if (envelope == null || envelope.path("version").asInt() != VERSION || !envelope.path("message").isObject()) {
-            throw new BadRecordException("not a user update record of version " + VERSION);
+        int version = envelope == null ? 0 : envelope.path("version").asInt();
+        if ((version != VERSION && version != ACCOUNT_VERSION) || !envelope.path("message").isObject()) {
+            throw new BadRecordException("not a user update record of version " + VERSION + " or " + ACCOUNT_VERSION);
         }
         NotificationContext context;
         try {

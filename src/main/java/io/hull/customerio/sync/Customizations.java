@@ -3,6 +3,7 @@ package io.hull.customerio.sync;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hull.customerio.customerio.CustomerMapper;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,6 +64,46 @@ public class Customizations {
             cause = cause.getCause();
         }
         return "route " + route + " failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    /**
+     * What an engineer's route (customize-customer, customize-account) left for the filter after it (valid-customer,
+     * valid-object): its {@code skipReason}, why it is not sendable ({@code invalid}: the route failed, or what it left is
+     * no JSON object with a usable {@code id}), or the id and the attributes without it.
+     */
+    public record Left(String skipReason, String invalid, String id, Map<String, Object> attributes) {
+    }
+
+    /** {@code route}: the engineer's route, {@code what}: what it works on ("customer", "object"), for the reasons. */
+    public Left left(Exchange exchange, String route, String what) {
+        String failure = exchange.getProperty(FAILURE, String.class);
+        if (failure != null) {
+            return new Left(null, failure, null, null);
+        }
+        String skipReason = exchange.getProperty(UserSync.SKIP_REASON, String.class);
+        if (skipReason != null) {
+            return new Left(skipReason, null, null, null);
+        }
+        Object body = exchange.getMessage().getBody();
+        Map<String, Object> left = asMap(body);
+        if (left == null) {
+            return new Left(null, route + " left " + describe(body) + ", not " + article(what) + " (a JSON object)", null, null);
+        }
+        Object id = left.get("id");
+        if (!(id instanceof String || id instanceof Number) || id.toString().isBlank()) {
+            return new Left(null, "the " + what + " has no id (a string or a number)", null, null);
+        }
+        String unusable = CustomerMapper.unusableId(id.toString());
+        if (unusable != null) {
+            return new Left(null, "the " + what + "'s id " + unusable, null, null);
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>(left);
+        attributes.remove("id");
+        return new Left(null, null, id.toString(), attributes);
+    }
+
+    private static String article(String what) {
+        return ("aeiou".indexOf(what.charAt(0)) >= 0 ? "an " : "a ") + what;
     }
 
     /** What the body is, for a reason that says why it is not a customer or an event. */

@@ -48,6 +48,7 @@ public class MessageDeduplicator {
             }
         }
         ObjectNode merged = latest.deepCopy();
+        mergeAccountChanges(same, merged);
         ArrayNode events = merged.putArray("events");
         Set<String> seen = new LinkedHashSet<>();
         for (JsonNode message : same) {
@@ -59,6 +60,28 @@ public class MessageDeduplicator {
             }
         }
         return merged;
+    }
+
+    /**
+     * The account changes of all of them, each attribute from its first old value to its last new one: a user that
+     * moved account in an earlier message keeps that move (its relationship to the account it left is removed).
+     */
+    private static void mergeAccountChanges(List<JsonNode> same, ObjectNode merged) {
+        Map<String, JsonNode[]> changes = new LinkedHashMap<>();
+        for (JsonNode message : same) {
+            message.path("changes").path("account").properties().forEach(change -> {
+                JsonNode values = change.getValue();
+                if (values.isArray() && values.size() == 2) {
+                    changes.computeIfAbsent(change.getKey(), key -> new JsonNode[] {values.get(0), null})[1] = values.get(1);
+                }
+            });
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        JsonNode existing = merged.get("changes");
+        ObjectNode account = (existing instanceof ObjectNode object ? object : merged.putObject("changes")).putObject("account");
+        changes.forEach((key, values) -> account.putArray(key).add(values[0]).add(values[1]));
     }
 
     /** Unreadable or missing dates sort first, so a message with a real date wins. */

@@ -25,6 +25,14 @@ public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserD
     public record AccountSettings(Set<String> synchronizedAccountSegments, List<String> synchronizedAccountAttributes,
                                   String accountIdMapping, String objectTypeId, boolean enableAccountDeletion,
                                   boolean linkUsersInService) {
+
+        /** No account is sent, no user related: what a Kafka record written before accounts existed stands for. */
+        static final AccountSettings NONE = new AccountSettings(Set.of(), List.of(), "external_id", "1", false, false);
+    }
+
+    public SyncSettings {
+        // a Kafka record written by a release without accounts has none: they were off
+        accounts = accounts == null ? AccountSettings.NONE : accounts;
     }
 
     public static SyncSettings resolve(JsonNode privateSettings, ConnectorProperties.Settings defaults) {

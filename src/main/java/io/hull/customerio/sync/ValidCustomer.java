@@ -1,10 +1,7 @@
 package io.hull.customerio.sync;
 
-import io.hull.customerio.customerio.CustomerMapper;
 import io.hull.customerio.customerio.CustomerValidator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.springframework.stereotype.Component;
@@ -29,43 +26,22 @@ public class ValidCustomer implements Predicate {
     @Override
     public boolean matches(Exchange exchange) {
         UserSync user = exchange.getProperty(UserSync.PROPERTY, UserSync.class);
-        String failure = exchange.getProperty(Customizations.FAILURE, String.class);
-        if (failure != null) {
-            user.invalid(failure);
+        Customizations.Left left = customizations.left(exchange, "customize-customer", "customer");
+        if (left.skipReason() != null) {
+            user.skip(left.skipReason());
             return false;
         }
-        String skipReason = exchange.getProperty(UserSync.SKIP_REASON, String.class);
-        if (skipReason != null) {
-            user.skip(skipReason);
+        if (left.invalid() != null) {
+            user.invalid(left.invalid());
             return false;
         }
-        Object body = exchange.getMessage().getBody();
-        Map<String, Object> customer = customizations.asMap(body);
-        if (customer == null) {
-            user.invalid("customize-customer left " + Customizations.describe(body) + ", not a customer (a JSON object)");
-            return false;
-        }
-        Object id = customer.get("id");
-        if (!(id instanceof String || id instanceof Number) || id.toString().isBlank()) {
-            user.invalid("the customer has no id (a string or a number)");
-            return false;
-        }
-        String customerId = id.toString();
-        String unusable = CustomerMapper.unusableId(customerId);
-        if (unusable != null) {
-            user.invalid("the customer's id " + unusable);
-            return false;
-        }
-        Map<String, Object> attributes = new LinkedHashMap<>(customer);
-        attributes.remove("id");
-        List<String> problems = validator.problems(customerId, attributes, user.settings());
+        user.customerId(left.id());
+        List<String> problems = validator.problems(left.id(), left.attributes(), user.settings());
         if (!problems.isEmpty()) {
-            user.customerId(customerId);
             user.invalid(String.join("; ", problems));
             return false;
         }
-        user.customerId(customerId);
-        exchange.getMessage().setBody(attributes);
+        exchange.getMessage().setBody(left.attributes());
         return true;
     }
 }

@@ -39,6 +39,9 @@ abstract class AccountSyncCases extends ConnectorTestSupport {
      */
     abstract List<String> relationshipCalls(String customerId);
 
+    /** How many identify calls (PUTs, or identify items) Customer.io received for person {@code customerId}. */
+    abstract int identifyCalls(String customerId);
+
     /** An account:update notification of one account, with the fixture's connector and account settings. */
     static ObjectNode accountNotification(ObjectNode account, String... segmentIds) {
         ObjectNode notification = fixtureNotification();
@@ -166,6 +169,35 @@ abstract class AccountSyncCases extends ConnectorTestSupport {
     }
 
     @Test
+    void withDeletionOffAnAccountThatLeftIsOnlySkipped(CapturedOutput output) {
+        ObjectNode sent = acme();
+        sent.put("customerio/id", "acme-1");
+        ObjectNode notification = accountNotification(sent, "some-other-segment");
+        ((ObjectNode) notification.path("connector").path("private_settings")).put("enable_account_deletion", false);
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(objectOperations()).isEmpty();
+        assertThat(firehoseEntries()).isEmpty();
+        assertThat(output.getOut()).contains("\"outgoing.account.skip\"").contains("not in any synchronized account segment");
+    }
+
+    @Test
+    void anAccountSentBeforeAsAnotherObjectIsANewObjectAndTheOldOneIsNamed(CapturedOutput output) {
+        ObjectNode renamed = acme();
+        renamed.put("customerio/id", "acme-0");
+        renamed.put("customerio/object_type_id", "1");
+        renamed.put("customerio/hash", "abc");
+
+        assertThat(postNotification(accountNotification(renamed, ACCOUNT_SEGMENT)).statusCode()).isEqualTo(200);
+
+        assertThat(objectOperations()).singleElement().satisfies(op ->
+                assertThat(op.path("identifiers").path("object_id").asText()).isEqualTo("acme-1"));
+        assertThat(firehoseEntries().get(0).path("body").path("customerio/id").asText()).isEqualTo("acme-1");
+        assertThat(output.getOut()).contains("\"operation\":\"insert\"").contains("\"replaces_object\":\"1/acme-0\"");
+    }
+
+    @Test
     void anAccountWithoutTheMappedIdIsSkippedWithTheReason(CapturedOutput output) {
         ObjectNode account = acme();
         account.remove("external_id");
@@ -225,6 +257,22 @@ abstract class AccountSyncCases extends ConnectorTestSupport {
         ((ObjectNode) off.path("connector").path("private_settings")).put("link_users_in_service", false);
         assertThat(postNotification(off).statusCode()).isEqualTo(200);
         assertThat(relationshipCalls("sven@hull.io")).isEmpty();
+    }
+
+    @Test
+    void theRelationshipGoesWithTheFirstOfSeveralIdentifyCallsOnly() {
+        ObjectNode notification = userWithAccount(acme());
+        ArrayNode whitelist = ((ObjectNode) notification.path("connector").path("private_settings")).putArray("synchronized_attributes");
+        ObjectNode user = (ObjectNode) notification.path("messages").get(0).path("user");
+        for (int i = 0; i < 40; i++) {
+            whitelist.add("traits_extra_" + i);
+            user.put("traits_extra_" + i, i);
+        }
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(identifyCalls("sven@hull.io")).isGreaterThan(1);
+        assertThat(relationshipCalls("sven@hull.io")).containsExactly("add acme-1");
     }
 
     @Test

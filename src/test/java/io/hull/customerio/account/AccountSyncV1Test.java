@@ -57,6 +57,11 @@ class AccountSyncV1Test extends AccountSyncCases {
     }
 
     @Override
+    int identifyCalls(String customerId) {
+        return CUSTOMERIO.findAll(putRequestedFor(urlEqualTo(CustomerIoCall.customerPath(customerId)))).size();
+    }
+
+    @Override
     List<String> relationshipCalls(String customerId) {
         List<String> calls = new ArrayList<>();
         String path = CustomerIoCall.customerPath(customerId);

@@ -1,13 +1,18 @@
 package io.hull.customerio.account;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -21,6 +26,8 @@ class AccountSyncV2Test extends AccountSyncCases {
     static void v2Properties(DynamicPropertyRegistry registry) {
         registry.add("customerio.api", () -> "v2-batch");
         registry.add("customerio.batch.max-wait", () -> "50ms");
+        // as v1's chunks: a customer of 40 attributes is two identify items, the relationship on the first only
+        registry.add("customerio.batch.attributes-per-identify", () -> "30");
         registry.add("camel.main.route-filter-exclude-pattern", () -> "hull-status-report");
     }
 
@@ -36,6 +43,36 @@ class AccountSyncV2Test extends AccountSyncCases {
     @Override
     List<JsonNode> objectOperations() {
         return items().stream().filter(item -> "object".equals(item.path("type").asText())).toList();
+    }
+
+    @Override
+    int identifyCalls(String customerId) {
+        return (int) items().stream().filter(item -> "identify".equals(item.path("action").asText())
+                && customerId.equals(item.path("identifiers").path("email").asText())).count();
+    }
+
+    @Test
+    void anObjectItemCustomerIoRefusesIsLoggedAndNotRetried(CapturedOutput output) {
+        CUSTOMERIO.stubFor(post(urlEqualTo("/api/v2/batch")).atPriority(1).willReturn(aResponse().withStatus(207)
+                .withBody("{\"errors\":[{\"batch_index\":0,\"reason\":\"invalid\",\"field\":\"object_type_id\"}]}")));
+
+        HttpResponse<String> response = postNotification(accountNotification(acme(), ACCOUNT_SEGMENT));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(objectOperations()).hasSize(1);
+        assertThat(firehoseEntries()).isEmpty();
+        assertThat(output.getOut()).contains("\"outgoing.account.error\"").contains("field object_type_id");
+    }
+
+    @Test
+    void aCustomerIoOutageForAnObjectItemAsksHullToRetry() {
+        CUSTOMERIO.stubFor(post(urlEqualTo("/api/v2/batch")).atPriority(1).willReturn(aResponse().withStatus(503)));
+
+        HttpResponse<String> response = postNotification(accountNotification(acme(), ACCOUNT_SEGMENT));
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response.body()).path("flow_control").path("type").asText()).isEqualTo("retry");
+        assertThat(firehoseEntries()).isEmpty();
     }
 
     @Override

@@ -132,10 +132,6 @@ class BatchRouteTest extends ConnectorTestSupport {
         assertThat(output.getOut()).contains("outgoing.job.start", "outgoing.job.success").doesNotContain(SECRET);
     }
 
-    /**
-     * The extract is held back half-way until Customer.io has received the first chunk's users: a reader
-     * that buffered the whole file before syncing would never send them, and the job would stall.
-     */
     @Test
     void anAccountReportStreamsAccountsThroughTheAccountFlow(CapturedOutput output) throws Exception {
         String extract = "{\"id\":\"acc-1\",\"external_id\":\"ext-1\",\"domain\":\"one.com\",\"name\":\"One\",\"segment_ids\":[\"seg-accounts\"]}\n"
@@ -172,6 +168,37 @@ class BatchRouteTest extends ConnectorTestSupport {
         assertThat(output.getOut()).contains("\"outgoing.account.success\"").contains("not in any synchronized account segment");
     }
 
+    @Test
+    void aBackfilledUserIsRelatedToItsSynchronizedAccount() {
+        String extract = "{\"id\":\"u1\",\"email\":\"one@example.com\",\"segment_ids\":[\"seg-sync\"],"
+                + "\"account\":{\"id\":\"a1\",\"external_id\":\"ext-1\"},\"account_segment_ids\":[\"seg-accounts\"]}\n"
+                // no account_segment_ids: its account counts as synchronized because it was sent as this object
+                + "{\"id\":\"u2\",\"email\":\"two@example.com\",\"segment_ids\":[\"seg-sync\"],"
+                + "\"account\":{\"id\":\"a2\",\"external_id\":\"ext-2\",\"customerio/id\":\"ext-2\"}}\n"
+                + "{\"id\":\"u3\",\"email\":\"three@example.com\",\"segment_ids\":[\"seg-sync\"],"
+                + "\"account\":{\"id\":\"a3\",\"external_id\":\"ext-3\"}}\n";
+        EXTRACTS.stubFor(get("/extracts/related.json").willReturn(aResponse().withStatus(200).withBody(extract)));
+
+        HttpResponse<String> answer = postBatch(EXTRACTS.baseUrl() + "/extracts/related.json", SECRET);
+
+        assertThat(awaitFinished(json(answer.body()).path("job_id").asText()).path("counts").path("sent").asLong()).isEqualTo(3);
+        assertThat(relationshipOf("one%40example.com")).isEqualTo("ext-1");
+        assertThat(relationshipOf("two%40example.com")).isEqualTo("ext-2");
+        assertThat(relationshipOf("three%40example.com")).isNull();
+    }
+
+    private static String relationshipOf(String encodedEmail) {
+        JsonNode put = json(CUSTOMERIO.findAll(putRequestedFor(urlEqualTo("/api/v1/customers/" + encodedEmail))).get(0)
+                .getBodyAsString());
+        JsonNode relationships = put.path("cio_relationships");
+        return relationships.isMissingNode() ? null
+                : relationships.path("relationships").get(0).path("identifiers").path("object_id").asText();
+    }
+
+    /**
+     * The extract is held back half-way until Customer.io has received the first chunk's users: a reader
+     * that buffered the whole file before syncing would never send them, and the job would stall.
+     */
     @Test
     void usersAreSentWhileTheExtractIsStillArriving() throws Exception {
         AtomicBoolean sentBeforeTheEnd = new AtomicBoolean();

@@ -33,6 +33,19 @@ class CustomerHashTest {
     }
 
     @Test
+    void aRelationshipOrAnObjectTypeIsPartOfTheHashAndNoneLeavesItAsBefore() throws Exception {
+        Map<String, Object> attributes = Map.of("email", "a@b.c");
+        String canonical = "{\"attributes\":{\"email\":\"a@b.c\"},\"cio_relationships\":[{\"identifiers\":"
+                + "{\"object_id\":\"acme\",\"object_type_id\":\"1\"}}],\"id\":\"x\"}";
+        String expected = HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(hash.of("x", attributes, Map.of("cio_relationships",
+                List.of(Map.of("identifiers", Map.of("object_type_id", "1", "object_id", "acme")))))).isEqualTo(expected);
+        assertThat(hash.of("x", attributes, Map.of())).isEqualTo(hash.of("x", attributes));
+    }
+
+    @Test
     void keepsCharactersOutsideTheBmpAndLoneSurrogatesAsBefore() throws Exception {
         // what the hash has always been: the canonical JSON as a String, then UTF-8 (an emoji as its 4 bytes,
         // a lone surrogate as '?'), never Jackson's escapes

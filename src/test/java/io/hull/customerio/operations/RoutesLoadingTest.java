@@ -63,6 +63,24 @@ class RoutesLoadingTest {
         }
     }
 
+    /** An edited customize.yaml of a release before accounts: a clear failed start, not every account failing later. */
+    @Test
+    void aMissingCustomizeRouteIsAFailedStart(@TempDir Path routes) throws Exception {
+        for (Path route : Files.list(Path.of("routes")).toList()) {
+            String yaml = Files.readString(route);
+            if (route.getFileName().toString().equals("customize.yaml")) {
+                yaml = yaml.substring(0, yaml.indexOf("- route:\n    id: customize-account"));
+            }
+            Files.writeString(routes.resolve(route.getFileName()), yaml);
+        }
+
+        SeparateConnector.Exit exit = SeparateConnector.named("no-customize-account")
+                .set("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.yaml").exit(Duration.ofSeconds(90));
+
+        assertThat(exit.code()).isNotZero();
+        assertThat(String.join("\n", exit.lines())).contains("route customize-account is missing from the routes loaded");
+    }
+
     @Test
     void noRouteLoadedIsAFailedStart(@TempDir Path empty) {
         SeparateConnector.Exit exit = SeparateConnector.named("no-routes")

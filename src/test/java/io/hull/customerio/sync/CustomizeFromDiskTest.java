@@ -60,6 +60,15 @@ class CustomizeFromDiskTest {
                     - log:
                         message: "event ${body[name]}"
                         loggingLevel: TRACE
+            - route:
+                id: customize-account
+                routeConfigurationId: customization-errors
+                from:
+                  uri: direct:customize-account
+                  steps:
+                    - log:
+                        message: "object ${body[id]}"
+                        loggingLevel: TRACE
             """;
 
     private final WireMockServer customerIo = new WireMockServer(options().dynamicPort());
