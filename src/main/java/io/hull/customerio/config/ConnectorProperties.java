@@ -23,6 +23,10 @@ public class ConnectorProperties {
     private final Settings settings = new Settings();
     private final Kafka kafka = new Kafka();
     private final Customization customization = new Customization();
+    /** The connector's address as Customer.io reaches it: GET /credentials builds webhook URLs on it. */
+    private String publicUrl;
+    /** {@code keyId:base64key} (AES-256: 32 bytes): the first makes new webhook URL tokens, every one is accepted. */
+    private List<String> webhookUrlKeys = new ArrayList<>();
 
     public String getTransport() { return transport; }
     public void setTransport(String transport) { this.transport = transport; }
@@ -43,6 +47,10 @@ public class ConnectorProperties {
     public long bodyMemory() {
         return maxBodyMemory != null ? maxBodyMemory.toBytes() : Runtime.getRuntime().maxMemory() / 5;
     }
+    public String getPublicUrl() { return publicUrl; }
+    public void setPublicUrl(String publicUrl) { this.publicUrl = publicUrl; }
+    public List<String> getWebhookUrlKeys() { return webhookUrlKeys; }
+    public void setWebhookUrlKeys(List<String> keys) { this.webhookUrlKeys = keys == null ? new ArrayList<>() : keys; }
     public Settings getSettings() { return settings; }
     public Kafka getKafka() { return kafka; }
     public Customization getCustomization() { return customization; }

@@ -19,6 +19,10 @@ public class HullProperties {
     private String apiUrl;
     /** How often the status is sent to Hull (Hull's own connectors: every 30 minutes). */
     private Duration statusReportInterval = Duration.ofMinutes(30);
+    /** How long a connector's settings read from Hull (GET /api/v1/app) are reused; a ship:update refreshes them. */
+    private Duration settingsCacheTtl = Duration.ofSeconds(60);
+    /** How long Hull refusing a connector's credentials (401/403/404: the connector is gone) is remembered. */
+    private Duration refusedConnectorTtl = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private final Notifier notifier = new Notifier();
@@ -34,6 +38,10 @@ public class HullProperties {
     public void setFirehoseUrl(String firehoseUrl) { this.firehoseUrl = firehoseUrl; }
     public String getApiUrl() { return apiUrl; }
     public void setApiUrl(String apiUrl) { this.apiUrl = apiUrl; }
+    public Duration getSettingsCacheTtl() { return settingsCacheTtl; }
+    public void setSettingsCacheTtl(Duration v) { this.settingsCacheTtl = v; }
+    public Duration getRefusedConnectorTtl() { return refusedConnectorTtl; }
+    public void setRefusedConnectorTtl(Duration v) { this.refusedConnectorTtl = v; }
     public Duration getStatusReportInterval() { return statusReportInterval; }
     public void setStatusReportInterval(Duration statusReportInterval) { this.statusReportInterval = statusReportInterval; }
     public Duration getConnectTimeout() { return connectTimeout; }

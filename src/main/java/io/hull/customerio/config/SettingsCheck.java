@@ -49,6 +49,15 @@ public class SettingsCheck implements ApplicationContextInitializer<Configurable
 
         oneOf(problems, "connector.transport", connector.getTransport(), "direct", "kafka");
         oneOf(problems, "customerio.api", customerIo.getApi(), "v1", "v2-batch");
+        for (String problem : io.hull.customerio.webhook.WebhookUrlTokens.problems(connector.getWebhookUrlKeys())) {
+            problems.add(new Problem("connector.webhook-url-keys", problem,
+                    "give each as keyId:base64key, the key 32 random bytes (openssl rand -base64 32)"));
+        }
+        if (connector.getPublicUrl() != null && !connector.getPublicUrl().isBlank()
+                && !connector.getPublicUrl().matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+            problems.add(new Problem("connector.public-url", "is not an http(s) URL without query",
+                    "give the address Customer.io reaches the connector at, e.g. https://customerio.example.com"));
+        }
         if (environment.containsProperty("customerio.track-url") && customerIo.configuredTrackUrl() == null) {
             problems.add(new Problem("customerio.track-url", "is set, but empty",
                     "remove it to have each site's region asked of Customer.io, or give a URL such as https://track-eu.customer.io"));

@@ -27,6 +27,13 @@ public class ErrorResponses {
         return errors(SafeError.INTERNAL);
     }
 
+    /** 503 for what may work later (Hull unreachable): the failure's safe words. */
+    public Map<String, Object> unavailable(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+        return errors(SafeError.of(e));
+    }
+
     public static Map<String, Object> errors(String code, String reason) {
         return errors(new SafeError(code, reason));
     }
@@ -42,7 +49,8 @@ public class ErrorResponses {
             case 401 -> new SafeError("unauthorized", "the request is not authenticated");
             case 403 -> new SafeError("forbidden", "the request is not allowed");
             case 404 -> new SafeError("not_found",
-                    "no such endpoint: the connector serves POST /smart-notifier, POST /webhook, POST /batch, GET /status and /actuator");
+                    "no such endpoint: the connector serves POST /smart-notifier, POST /webhook, POST /webhooks/{connector}/{token}, "
+                            + "GET /credentials, POST /batch, GET /status and /actuator");
             case 405 -> new SafeError("method_not_allowed", "this endpoint does not take this HTTP method");
             case 406 -> new SafeError("not_acceptable", "the connector answers application/json only");
             case 408 -> new SafeError("request_timeout", "the request was not received in time");

@@ -73,11 +73,14 @@ public class RefusedRequests {
         if (path.equals("/smart-notifier")) {
             return "smart-notifier";
         }
-        if (path.equals("/webhook")) {
+        if (path.equals("/webhook") || Doors.CONNECTOR_WEBHOOKS.equals(Doors.of(path))) {
             return "webhook";
         }
         if (path.equals("/batch") || path.startsWith("/batch/")) {
             return "batch";
+        }
+        if (path.equals("/credentials")) {
+            return "credentials";
         }
         if (path.equals("/status")) {
             return "status";

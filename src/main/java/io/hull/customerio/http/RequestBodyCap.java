@@ -78,7 +78,7 @@ public class RequestBodyCap extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Policy policy = policyByPath.getOrDefault(request.getRequestURI(), NO_BODY);
+        Policy policy = policyByPath.getOrDefault(Doors.of(request.getRequestURI()), NO_BODY);
         long maxBytes = policy.maxBytes();
         long declared = request.getContentLengthLong();
         long readable;

@@ -10,6 +10,7 @@ import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.hull.NotifierSignatureVerifier;
 import io.hull.customerio.sync.FlowControl;
 import io.hull.customerio.webhook.WebhookAuthenticator;
+import io.hull.customerio.webhook.WebhookUrlTokens;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -53,7 +54,7 @@ public class RequestBodyLimits {
                                                                      RefusedRequests refusals) {
         long retryIn = connector.getFlowControl().getRetryInMillis();
         Function<SafeError, Object> notifierUnavailable = error -> FlowControl.retryAnswer(retryIn, List.of(error));
-        RequestScreening screening = new RequestScreening(Set.of(NOTIFIER, WEBHOOK, BATCH),
+        RequestScreening screening = new RequestScreening(Set.of(NOTIFIER, WEBHOOK, Doors.CONNECTOR_WEBHOOKS, BATCH),
                 connector.getMaxDiscardedBodySize().toBytes(), json, Map.of(NOTIFIER, notifierUnavailable), refusals);
         FilterRegistrationBean<RequestScreening> registration = new FilterRegistrationBean<>(screening);
         registration.addUrlPatterns("/*");
@@ -68,6 +69,7 @@ public class RequestBodyLimits {
                                                                  ConnectorProperties connector, CustomerIoProperties customerIo,
                                                                  NotifierSignatureVerifier notifierSignatures,
                                                                  WebhookAuthenticator webhookAuthenticator,
+                                                                 WebhookUrlTokens webhookUrlTokens,
                                                                  BatchRequests batchRequests, ObjectMapper json,
                                                                  MeterRegistry meters, RefusedRequests refusals)
             throws JsonProcessingException {
@@ -81,6 +83,10 @@ public class RequestBodyLimits {
                         hullBodies, json.writeValueAsBytes(FlowControl.retryAnswer(retryIn, List.of(busy(hullBodies))))),
                 WEBHOOK, new RequestBodyCap.Policy(webhookBodyLimit.maxBytes(),
                         request -> webhookAuthenticator.acceptsToken(request.getQueryString()),
+                        webhookBodies, json.writeValueAsBytes(ErrorResponses.errors(busy(webhookBodies)))),
+                // a connector's own webhook URL: the same limits; refused unread when its token does not open
+                Doors.CONNECTOR_WEBHOOKS, new RequestBodyCap.Policy(webhookBodyLimit.maxBytes(),
+                        request -> webhookUrlTokens.acceptsPath(request.getRequestURI()),
                         webhookBodies, json.writeValueAsBytes(ErrorResponses.errors(busy(webhookBodies)))),
                 // read by BatchRequests
                 BATCH, new RequestBodyCap.Policy(hull.getBatch().getMaxRequestSize().toBytes(),

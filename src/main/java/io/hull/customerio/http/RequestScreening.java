@@ -100,7 +100,7 @@ public class RequestScreening extends OncePerRequestFilter {
             return new SafeError("unsupported_content_encoding",
                     "compressed bodies are not accepted: send the body without Content-Encoding");
         }
-        if (bodyPaths.contains(request.getRequestURI()) && !isJson(request.getContentType())) {
+        if (bodyPaths.contains(Doors.of(request.getRequestURI())) && !isJson(request.getContentType())) {
             return new SafeError("unsupported_media_type",
                     "the body must be JSON: send it with Content-Type: application/json (a charset at most)");
         }
@@ -183,7 +183,8 @@ public class RequestScreening extends OncePerRequestFilter {
     }
 
     /** A path as logged: a caller's path can be of any length (up to the header limit). */
-    static String abbreviate(String path) {
+    static String abbreviate(String uri) {
+        String path = Doors.loggable(uri);
         return path.length() <= MAX_PATH_LOGGED ? path : path.substring(0, MAX_PATH_LOGGED) + "…";
     }
 
@@ -217,7 +218,7 @@ public class RequestScreening extends OncePerRequestFilter {
                 refusals.refused(request.getMethod(), request.getRequestURI(), status, error.code(), error.reason());
             }
             resetBuffer();
-            Function<SafeError, Object> answer = status == 503 ? unavailableAnswers.get(request.getRequestURI()) : null;
+            Function<SafeError, Object> answer = status == 503 ? unavailableAnswers.get(Doors.of(request.getRequestURI())) : null;
             write((HttpServletResponse) getResponse(), status, answer == null ? error : answer.apply(error));
         }
     }

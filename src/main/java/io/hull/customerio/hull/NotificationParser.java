@@ -214,6 +214,11 @@ public class NotificationParser {
         return !notification.isUserUpdate() && !notification.isAccountUpdate();
     }
 
+    /** The route's guard for ship:update notifications (a connector's settings changed). */
+    public boolean isShipUpdate(HullNotification notification) {
+        return "ship:update".equals(notification.channel());
+    }
+
     /** The route's guard for account:update notifications. */
     public boolean isAccountUpdate(HullNotification notification) {
         return notification.isAccountUpdate();

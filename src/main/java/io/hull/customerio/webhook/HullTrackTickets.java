@@ -2,10 +2,13 @@ package io.hull.customerio.webhook;
 
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.config.HullProperties;
+import io.hull.customerio.connectors.ConnectorSettings;
+import io.hull.customerio.connectors.HullConnector;
 import io.hull.customerio.hull.FirehoseEntry;
 import io.hull.customerio.hull.FirehoseRequests;
 import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.hull.HullUnavailableException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.hull.customerio.http.RequestRejectedException;
@@ -32,8 +35,15 @@ public class HullTrackTickets {
     /** Exchange property of route post-hull-tracks: the tickets of the batch on its way. */
     public static final String BATCH_PROPERTY = "hullTrackBatch";
 
-    /** One webhook's track call, and what it waits for: its batch accepted or failed, until {@code deadline}. */
-    public record Ticket(FirehoseEntry entry, CompletableFuture<Void> answer, long deadlineNanos) {
+    /** Exchange property of a webhook: the Hull connector its track call goes to ({@link HullCredentials}). */
+    public static final String HULL = "webhookHull";
+
+    /**
+     * One webhook's calls (its track call, and its traits when it says something of the user's subscription or
+     * deliverability), and what it waits for: its batch accepted or failed, until {@code deadline}. {@code batchKey}: the
+     * connector's, so that a firehose request carries one connector's calls.
+     */
+    public record Ticket(List<FirehoseEntry> entries, String batchKey, CompletableFuture<Void> answer, long deadlineNanos) {
     }
 
     private final HullCredentials hull;
@@ -44,18 +54,38 @@ public class HullTrackTickets {
         this.settings = customerIo.getWebhook();
     }
 
-    /** Step require-hull-credentials: 503 {@code hull_not_configured} without them (route customerio-webhooks). */
-    public void requireCredentials() {
+    /**
+     * Step require-hull-credentials of POST /webhook: property {@value #HULL}, the configured Hull connector; 503
+     * {@code hull_not_configured} without one.
+     */
+    public void requireCredentials(@ExchangeProperties Map<String, Object> properties) {
         if (!hull.complete()) {
             throw new RequestRejectedException(503, "hull_not_configured", "the connector has no Hull credentials "
                     + "(hull.organization, hull.connector-id, hull.secret) to write webhooks to Hull; send it again later");
         }
+        properties.put(HULL, hull);
+    }
+
+    /** Step webhook-for-connector of a connector's own webhook URL: property {@value #HULL}, that connector. */
+    public void connector(@ExchangeProperty(ConnectorSettings.CONNECTOR) HullConnector connector,
+                          @ExchangeProperties Map<String, Object> properties) {
+        properties.put(HULL, connector.hull());
     }
 
     /** Step hull-track-ticket: the call, and the time it stops waiting ({@code customerio.webhook.answer-timeout}). */
-    public Ticket issue(@Body HullTrackEvent event) {
-        return new Ticket(FirehoseEntry.track(hull, event.claims(), event.body()), new CompletableFuture<>(),
+    public Ticket issue(@Body HullTrackEvent event, @ExchangeProperty(HULL) HullCredentials connector) {
+        List<FirehoseEntry> entries = new ArrayList<>(2);
+        entries.add(FirehoseEntry.track(connector, event.claims(), event.body()));
+        if (event.traits() != null && !event.traits().isEmpty()) {
+            entries.add(FirehoseEntry.traits(connector, event.claims(), event.traits()));
+        }
+        return new Ticket(entries, batchKey(connector), new CompletableFuture<>(),
                 System.nanoTime() + settings.getAnswerTimeout().toNanos());
+    }
+
+    /** One connector's: its organization, id and a hash of its secret (two secrets of one id never share a request). */
+    static String batchKey(HullCredentials connector) {
+        return connector.organization() + "/" + connector.connectorId() + "/" + Integer.toHexString(String.valueOf(connector.secret()).hashCode());
     }
 
     /**
@@ -85,7 +115,7 @@ public class HullTrackTickets {
     public List<FirehoseEntry> entries(@Body List<Ticket> batch, @ExchangeProperties Map<String, Object> properties) {
         properties.put(BATCH_PROPERTY, batch);
         properties.put(FirehoseRequests.TIMEOUT_PROPERTY, settings.getHullTimeout().toMillis());
-        return batch.stream().map(Ticket::entry).toList();
+        return batch.stream().flatMap(ticket -> ticket.entries().stream()).toList();
     }
 
     /** Step hull-tracks-accepted: each webhook of the batch is answered 200. */
@@ -98,6 +128,18 @@ public class HullTrackTickets {
         RuntimeException cause = failure instanceof RuntimeException runtime ? runtime
                 : new HullUnavailableException("Hull firehose call failed: " + failure, failure);
         batch.forEach(ticket -> ticket.answer().completeExceptionally(cause));
+    }
+
+    /**
+     * The Aggregator's completion (route hull-track-batches): the next webhook's calls (two at most) might not fit in
+     * one firehose request any more.
+     */
+    public boolean full(@Body List<Ticket> batch) {
+        int entries = 0;
+        for (Ticket ticket : batch) {
+            entries += ticket.entries().size();
+        }
+        return entries > FirehoseRequests.MAX_BATCH - 2;
     }
 
     /** The earliest time a webhook of the batch stops waiting: no attempt starts that could not end before it. */

@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import io.hull.customerio.connectors.ConnectorSettings;
+import io.hull.customerio.connectors.HullConnector;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +96,24 @@ public class WebhookAuthenticator {
         }
     }
 
+    /**
+     * Step verify-connector-webhook-signature of a connector's own webhook URL: its token authenticated it already; when
+     * the connector's {@code private_settings.webhook_signing_key} is set, {@code X-CIO-Signature} must match too.
+     */
+    public void verifyConnector(@ExchangeProperty(ConnectorSettings.CONNECTOR) HullConnector connector,
+                                @Header("X-CIO-Signature") String signature, @Header("X-CIO-Timestamp") String timestamp,
+                                byte[] body) {
+        String key = connector.webhookSigningKey();
+        if (key != null) {
+            checkSignature(key.getBytes(StandardCharsets.UTF_8), signature, timestamp, body == null ? new byte[0] : body);
+        }
+    }
+
     private void checkSignature(String signature, String timestamp, byte[] body) {
+        checkSignature(signingKey, signature, timestamp, body);
+    }
+
+    private void checkSignature(byte[] key, String signature, String timestamp, byte[] body) {
         if (signature == null || signature.isBlank()) {
             throw unauthorized("invalid_signature", "missing X-CIO-Signature header");
         }
@@ -101,7 +121,7 @@ public class WebhookAuthenticator {
         if (timestamp == null || !timestamp.trim().matches("\\d{1,12}")) {
             throw unauthorized("invalid_signature", "missing or malformed X-CIO-Timestamp header (unix seconds expected)");
         }
-        byte[] expected = HexFormat.of().formatHex(hmac(timestamp.trim(), body)).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = HexFormat.of().formatHex(hmac(key, timestamp.trim(), body)).getBytes(StandardCharsets.US_ASCII);
         byte[] received = signature.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, received)) {
             throw unauthorized("invalid_signature", "X-CIO-Signature does not match the body");
@@ -114,10 +134,10 @@ public class WebhookAuthenticator {
         }
     }
 
-    private byte[] hmac(String timestamp, byte[] body) {
+    private static byte[] hmac(byte[] key, String timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(signingKey, HMAC));
+            mac.init(new SecretKeySpec(key, HMAC));
             mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
             return mac.doFinal(body);
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {

@@ -146,7 +146,9 @@ public class WebhookEventMapper {
         body.put("event", name);
         body.put("properties", properties);
         body.put("event_id", eventId);
-        body.put("created_at", createdAt(webhook.get("timestamp"), problems));
+        List<String> notes = new ArrayList<>();
+        String createdAt = createdAt(webhook.get("timestamp"), notes);
+        body.put("created_at", createdAt);
         body.put("source", "customerio");
         // Hull would otherwise geolocate the connector's address as the user's.
         body.put("ip", "0");
@@ -156,7 +158,61 @@ public class WebhookEventMapper {
             problems.add("the webhook names no user: no usable customer id, email address or cio_id (a string of at most "
                     + WebhookIdentity.MAX_IDENTIFIER_BYTES + " bytes without control characters)");
         }
-        return new HullTrackEvent(name, eventId, derived, claims, body, problems.isEmpty() ? null : String.join("; ", problems));
+        return new HullTrackEvent(name, eventId, derived, claims, body, problems.isEmpty() ? null : String.join("; ", problems),
+                stateTraits(objectType, metric, data, createdAt), notes.isEmpty() ? null : String.join("; ", notes));
+    }
+
+    /** The most topics of one preferences change written as traits: a larger list is cut (each is one trait in Hull). */
+    static final int MAX_TOPICS = 100;
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_]{1," + MAX_NAME_LENGTH + "}");
+
+    /**
+     * What the webhook says of the person's subscription or deliverability, as {@code customerio/*} traits written with
+     * its track call: Hull's segments and other connectors filter on traits, not on events. {@code at}: the webhook's
+     * time. {@code null}: nothing to write.
+     */
+    Map<String, Object> stateTraits(String objectType, String metric, JsonNode data, String at) {
+        if (objectType == null || metric == null) {
+            return null;
+        }
+        Map<String, Object> traits = new LinkedHashMap<>();
+        switch (objectType + "." + metric) {
+            case "customer.subscribed" -> {
+                traits.put("customerio/unsubscribed", false);
+                traits.put("customerio/unsubscribed_at", null);
+            }
+            case "customer.unsubscribed" -> {
+                traits.put("customerio/unsubscribed", true);
+                traits.put("customerio/unsubscribed_at", at);
+            }
+            case "customer.cio_subscription_preferences_changed" -> {
+                topics(data).forEach((topic, subscribed) -> traits.put("customerio/" + topic, subscribed));
+                traits.put("customerio/subscription_preferences_changed_at", at);
+            }
+            case "email.bounced", "email.spammed", "email.dropped" -> traits.put("customerio/email_" + metric + "_at", at);
+            default -> {
+                return null;
+            }
+        }
+        return traits;
+    }
+
+    /** {@code data.content}: a JSON string {@code {"topics":{"topic_1":true,...}}}; the topics named as names may be. */
+    private Map<String, Boolean> topics(JsonNode data) {
+        Map<String, Boolean> topics = new LinkedHashMap<>();
+        JsonNode content = data.path("content");
+        JsonNode parsed;
+        try {
+            parsed = content.isTextual() ? json.readTree(content.textValue()) : content;
+        } catch (JsonProcessingException e) {
+            return topics;
+        }
+        for (Map.Entry<String, JsonNode> topic : parsed.path("topics").properties()) {
+            if (topics.size() < MAX_TOPICS && TOPIC.matcher(topic.getKey()).matches() && topic.getValue().isBoolean()) {
+                topics.put(topic.getKey(), topic.getValue().booleanValue());
+            }
+        }
+        return topics;
     }
 
     /** A name of letters, digits and {@code _}; {@code null} (with the problem noted) for anything else, present. */
@@ -235,15 +291,16 @@ public class WebhookEventMapper {
 
     /**
      * Unix seconds (a JSON integer, or a string of digits) → ISO-8601; without a timestamp, when the webhook
-     * arrived. Anything else is a problem: a time that is not one cannot be told from one that is.
+     * arrived. A timestamp that is no such time is ignored, noted in the log line: the event still reaches Hull, at
+     * its time of arrival (as RudderStack does; Hull's own connector never read the timestamp).
      */
-    private static String createdAt(JsonNode timestamp, List<String> problems) {
+    private static String createdAt(JsonNode timestamp, List<String> notes) {
         if (timestamp == null || timestamp.isNull()) {
             return Instant.now().toString();
         }
         Long seconds = InputRules.unixSeconds(timestamp);
         if (seconds == null) {
-            problems.add("timestamp must be unix seconds between 1970 and 9999");
+            notes.add("timestamp ignored (not unix seconds between 1970 and 9999): created_at is its time of arrival");
             return Instant.now().toString();
         }
         return Instant.ofEpochSecond(seconds).toString();

@@ -1,5 +1,7 @@
 package io.hull.customerio.webhook;
 
+import io.hull.customerio.connectors.ConnectorSettings;
+import io.hull.customerio.connectors.HullConnector;
 import io.hull.customerio.errors.SafeError;
 import io.hull.customerio.http.ErrorResponses;
 import io.hull.customerio.hull.HullRejectedException;
@@ -46,6 +48,19 @@ public class WebhookOutcomes {
     }
 
     /**
+     * A connector whose {@code accept_incoming_webhooks} is off (paused in Hull): answered 200 skipped, so Customer.io
+     * does not retry; logged with the reason.
+     */
+    public Map<String, Object> paused(@ExchangeProperty(ConnectorSettings.CONNECTOR) HullConnector connector, Exchange exchange) {
+        String reason = "connector " + connector.hull().connectorId() + " does not accept incoming webhooks "
+                + "(accept_incoming_webhooks is false in Hull): not forwarded";
+        decisions.info("incoming.event.skip", null, Map.of("reason", reason, "connector", connector.hull().connectorId()));
+        Map<String, Object> answer = answer(exchange, 200, "skipped", null);
+        answer.put("reason", reason);
+        return answer;
+    }
+
+    /**
      * Hull did not take the event: 503, so Customer.io retries (for up to 7 days) and nothing is lost.
      * Also for Hull refusing the call (wrong or missing hull.* credentials): retried once they are fixed.
      */
@@ -74,6 +89,12 @@ public class WebhookOutcomes {
         }
         if (event.eventIdDerived()) {
             details.put("event_id_derived", true);
+        }
+        if (event.traits() != null) {
+            details.put("traits", event.traits().keySet());
+        }
+        if (event.note() != null) {
+            details.put("note", event.note());
         }
         return details;
     }

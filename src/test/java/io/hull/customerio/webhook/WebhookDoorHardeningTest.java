@@ -101,17 +101,22 @@ class WebhookDoorHardeningTest extends WebhookRouteTestSupport {
     @ParameterizedTest
     @ValueSource(strings = {"1e400", "-1e400", "123456789012345678901234567890", "9223372036854775807", "-1", "1.5",
             "\"yesterday\"", "\"\"", "true", "{}", "[]"})
-    void aTimestampThatIsNoTimeIsAnswered200LoggedAndNotForwarded(String timestamp, CapturedOutput output) throws Exception {
+    void aTimestampThatIsNoTimeIsIgnoredTheEventForwardedAtItsArrival(String timestamp, CapturedOutput output) throws Exception {
         ObjectNode webhook = fixture("reporting-email-delivered.json");
-        webhook.put("event_id", UUID.randomUUID().toString());
+        String eventId = UUID.randomUUID().toString();
+        webhook.put("event_id", eventId);
         webhook.set("timestamp", json.readTree(timestamp));
+        java.time.Instant before = java.time.Instant.now().minusSeconds(1);
 
         HttpResponse<String> answer = send(webhook);
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(json.readTree(answer.body()).path("status").asText()).isEqualTo("skipped");
-        assertThat(output.getAll()).contains("incoming.event.error").contains("timestamp must be unix seconds");
-        assertThat(firehoseRequests()).isEmpty();
+        assertThat(json.readTree(answer.body()).path("status").asText()).isEqualTo("accepted");
+        List<ReceivedEntry> received = receivedWithEventId(eventId);
+        assertThat(received).hasSize(1);
+        assertThat(java.time.Instant.parse(received.get(0).body().path("created_at").asText()))
+                .isBetween(before, java.time.Instant.now().plusSeconds(1));
+        assertThat(output.getAll()).contains("incoming.event.success").contains("timestamp ignored");
     }
 
     @Test
