@@ -92,6 +92,8 @@ public final class KafkaBatch {
         final String partition;
         final long offset;
         final KafkaManualCommit commit;
+        /** The Hull connector of a webhook record (its key), named in its dead letter. */
+        String connector;
         private int attempts;
         private String error;
         private boolean permanent;

@@ -36,6 +36,8 @@ public class KafkaBatches {
     public static final String DLQ_ERROR_HEADER = "connector-error";
     public static final String DLQ_ATTEMPTS_HEADER = "connector-attempts";
     public static final String DLQ_ORIGIN_HEADER = "connector-origin";
+    /** A webhook's dead letter: the Hull connector it was for. */
+    public static final String DLQ_CONNECTOR_HEADER = "connector-id";
 
     private static final Logger log = LoggerFactory.getLogger(KafkaBatches.class);
 
@@ -64,7 +66,10 @@ public class KafkaBatches {
 
     /** Webhooks: independent of one another. */
     public KafkaBatch readWebhooks(List<Exchange> records) {
-        return read(records, value -> null);
+        KafkaBatch batch = read(records, value -> null);
+        // keyed by their Hull connector: a dead letter names it
+        batch.entries().forEach(entry -> entry.connector = entry.key() == null ? null : String.valueOf(entry.key()));
+        return batch;
     }
 
     /** The records of the next round, after the backoff when the previous round had a failure. */
@@ -140,6 +145,9 @@ public class KafkaBatches {
         message.setHeader(DLQ_ERROR_HEADER, String.valueOf(entry.error()));
         message.setHeader(DLQ_ATTEMPTS_HEADER, String.valueOf(entry.attempts()));
         message.setHeader(DLQ_ORIGIN_HEADER, entry.origin());
+        if (entry.connector != null) {
+            message.setHeader(DLQ_CONNECTOR_HEADER, entry.connector);
+        }
         return entry.value();
     }
 
