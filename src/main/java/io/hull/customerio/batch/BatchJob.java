@@ -1,5 +1,6 @@
 package io.hull.customerio.batch;
 
+import io.hull.customerio.connectors.HullConnector;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ public class BatchJob {
     private final URI url;
     /** An extract of accounts (account_report): each line goes through route sync-account. */
     private final boolean accounts;
+    /** The connector the backfill is for: its credentials (the write-back) and settings. */
+    private final HullConnector connector;
     private final Instant createdAt = Instant.now();
     private volatile State state = State.QUEUED;
     private volatile Instant startedAt;
@@ -38,11 +41,14 @@ public class BatchJob {
     /** Lines that are not a JSON user object: logged and skipped. */
     final AtomicLong malformed = new AtomicLong();
 
-    BatchJob(String id, URI url, boolean accounts) {
+    BatchJob(String id, URI url, boolean accounts, HullConnector connector) {
         this.id = id;
         this.url = url;
         this.accounts = accounts;
+        this.connector = connector;
     }
+
+    HullConnector connector() { return connector; }
 
     public String id() { return id; }
     public boolean accounts() { return accounts; }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import io.hull.customerio.connectors.ConnectorSettings;
+import io.hull.customerio.connectors.HullConnector;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -58,7 +60,8 @@ public class BatchJobs implements DisposableBean {
 
     /** Queues the job and answers 202 {@code {"job_id": ...}} at once; 503 when the queue is full. */
     public Map<String, Object> start(BatchRequest request, Exchange exchange) {
-        BatchJob job = new BatchJob(UUID.randomUUID().toString(), request.url(), request.accounts());
+        BatchJob job = new BatchJob(UUID.randomUUID().toString(), request.url(), request.accounts(),
+                exchange.getProperty(ConnectorSettings.CONNECTOR, HullConnector.class));
         remember(job);
         try {
             executor.execute(new Run(job));

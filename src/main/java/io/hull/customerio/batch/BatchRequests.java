@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import io.hull.customerio.connectors.ConnectorSettings;
+import io.hull.customerio.connectors.HullConnector;
+import io.hull.customerio.hull.HullCredentials;
+import java.util.Map;
+import org.apache.camel.ExchangeProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,29 +38,41 @@ public class BatchRequests {
         this.json = json;
     }
 
-    /** The same check as {@link #verifyCredentials}, on the raw query: a request that fails it is not read ({@code RequestBodyCap}). */
+    /**
+     * What {@link #verifyCredentials} can tell from the raw query alone: a request that fails it is not read
+     * ({@code RequestBodyCap}); another connector's credentials are checked with Hull afterwards, by the route.
+     */
     public boolean acceptsCredentials(String query) {
         try {
             verifyCredentials(QueryStrings.parameter(query, "organization"), QueryStrings.parameter(query, "ship"),
-                    QueryStrings.parameter(query, "secret"));
+                    QueryStrings.parameter(query, "secret"), new java.util.HashMap<>());
             return true;
         } catch (RequestRejectedException refused) {
             return false;
         }
     }
 
-    /** The query's organization, ship (connector id) and secret must be the configured {@code hull.*} ones. */
+    /**
+     * Step verify-batch-credentials: the query names a connector (organization, ship and secret), property
+     * {@value ConnectorSettings#CREDENTIALS}. The configured {@code hull.*} connector (its organization and id) must come
+     * with its secret, and its settings are {@code connector.settings} (property {@value ConnectorSettings#CONNECTOR}
+     * set here); any other connector's settings are read from Hull by the route, which also checks its credentials.
+     */
     public void verifyCredentials(@Header("organization") String organization, @Header("ship") String ship,
-                                  @Header("secret") String secret) {
-        boolean configured = notBlank(hull.getOrganization()) && notBlank(hull.getConnectorId()) && notBlank(hull.getSecret());
-        // Every comparison runs (no short-circuit), each in constant time.
-        boolean same = sameText(organization, hull.getOrganization())
-                & sameText(ship, hull.getConnectorId())
-                & sameText(secret, hull.getSecret());
-        if (!configured || !same) {
+                                  @Header("secret") String secret, @ExchangeProperties Map<String, Object> properties) {
+        HullCredentials named = new HullCredentials(organization, ship, secret);
+        if (!named.complete()) {
             throw RequestRejectedException.unauthorized("invalid_credentials",
-                    configured ? "organization, ship and secret do not match this connector"
-                            : "this connector has no Hull credentials (hull.organization, hull.connector-id, hull.secret)");
+                    "the query must name the connector: organization, ship and secret");
+        }
+        boolean configured = notBlank(hull.getOrganization()) && notBlank(hull.getConnectorId()) && notBlank(hull.getSecret());
+        boolean thisConnector = configured && sameText(organization, hull.getOrganization()) & sameText(ship, hull.getConnectorId());
+        if (thisConnector && !sameText(secret, hull.getSecret())) {
+            throw RequestRejectedException.unauthorized("invalid_credentials", "organization, ship and secret do not match this connector");
+        }
+        properties.put(ConnectorSettings.CREDENTIALS, named);
+        if (thisConnector) {
+            properties.put(ConnectorSettings.CONNECTOR, new HullConnector(named, json.createObjectNode()));
         }
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.errors.NetworkErrors;
-import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.logging.DecisionLog;
 import io.hull.customerio.sync.NotificationContext;
 import io.hull.customerio.sync.SyncContexts;
@@ -66,9 +65,9 @@ public class ExtractChunks implements Expression {
         if (body == null) {
             body = InputStream.nullInputStream();
         }
-        // A batch carries no private settings: connector.settings and customerio.site-id/api-key apply.
-        NotificationContext context = contexts.of(
-                new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret()), json.createObjectNode());
+        // the configured connector: no private settings (connector.settings and customerio.site-id/api-key apply); another
+        // connector: its private settings as Hull gave them, falling back to those
+        NotificationContext context = contexts.of(job.connector().hull(), job.connector().privateSettings());
         return type.cast(new Chunks(exchange, job, context,
                 new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))));
     }

@@ -72,6 +72,10 @@ public class ConnectorSettings implements Predicate {
     /** Filter connector-settings-not-cached: neither the connector's settings nor Hull's refusal of it is at hand. */
     @Override
     public boolean matches(Exchange exchange) {
+        if (exchange.getProperty(CONNECTOR) != null) {
+            // known already (a backfill of the configured connector: application.yaml's settings)
+            return false;
+        }
         Key key = Key.of(exchange.getProperty(CREDENTIALS, HullCredentials.class));
         return connectors.getIfPresent(key) == null && refused.getIfPresent(key) == null;
     }
@@ -124,6 +128,9 @@ public class ConnectorSettings implements Predicate {
 
     /** Step connector-settings: property {@value #CONNECTOR}, the connector as Hull last said; 401 when Hull refused it. */
     public void of(@ExchangeProperty(CREDENTIALS) HullCredentials hull, @ExchangeProperties Map<String, Object> exchange) {
+        if (exchange.get(CONNECTOR) != null) {
+            return;
+        }
         Key key = Key.of(hull);
         if (refused.getIfPresent(key) != null) {
             throw unknown(hull);

@@ -72,6 +72,7 @@ class ConnectorWebhooksTest extends ConnectorTestSupport {
         registry.add("hull.settings-cache-ttl", () -> "1h");
         registry.add("hull.refused-connector-ttl", () -> "1s");
         registry.add("camel.main.route-filter-exclude-pattern", () -> "hull-status-report");
+        registry.add("hull.batch.allowed-hosts", () -> "localhost");
     }
 
     /** Hull's /api/v1/app for the connector: its settings when the three headers are its own. */
@@ -250,6 +251,34 @@ class ConnectorWebhooksTest extends ConnectorTestSupport {
 
         assertThat(json(answer.body()).path("status").asText()).isEqualTo("skipped");
         assertThat(HULL.findAll(getRequestedFor(urlEqualTo("/api/v1/app")))).hasSize(1);
+    }
+
+    @Test
+    void aBackfillOfAnotherConnectorUsesItsCredentialsAndTheSettingsHullGives() throws Exception {
+        hullKnows(GLOBEX, "{\"id\":\"" + GLOBEX.id() + "\",\"private_settings\":{\"synchronized_segments\":[\"seg-g\"],"
+                + "\"site_id\":\"globex-site\",\"api_key\":\"globex-key\",\"user_id_mapping\":\"email\"}}");
+        HULL.stubFor(get(urlEqualTo("/extracts/globex.json")).willReturn(aResponse().withStatus(200).withBody(
+                "{\"id\":\"g1\",\"email\":\"one@globex.com\",\"segment_ids\":[\"seg-g\"]}\n"
+                        + "{\"id\":\"g2\",\"email\":\"two@globex.com\",\"segment_ids\":[\"seg-other\"]}\n")));
+        String body = "{\"url\":\"" + HULL.baseUrl() + "/extracts/globex.json\",\"format\":\"json\",\"object_type\":\"user_report\"}";
+
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/batch?" + GLOBEX.query()))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(firehoseOf(GLOBEX)).hasSize(1));
+        List<LoggedRequest> puts = CUSTOMERIO.findAll(com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+        assertThat(puts).extracting(LoggedRequest::getUrl).containsExactly("/api/v1/customers/one%40globex.com");
+        assertThat(puts.get(0).getHeader("Authorization")).isEqualTo(io.hull.customerio.support.BasicAuth.of("globex-site", "globex-key"));
+
+        Connector unknown = new Connector("gone.hullapp.io", "5c0fd68ad884d7d2f8000d04", "unknown-secret-0123456789abcdef0");
+        HULL.stubFor(get(urlEqualTo("/api/v1/app")).withHeader("Hull-App-Id", equalTo(unknown.id())).atPriority(1)
+                .willReturn(aResponse().withStatus(404)));
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/batch?" + unknown.query()))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(refused.statusCode()).isEqualTo(401);
     }
 
     @Test
