@@ -89,16 +89,18 @@ public class FirehoseRequests {
 
     /** Step firehose-unreachable: no answer (connection refused, timeout, ...) is worth another try. */
     public void unreachable(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
-                            @ExchangeProperty(URL_PROPERTY) String url, @ExchangeProperty(ENTRIES_PROPERTY) int entries) {
-        count(entries, "unreachable");
+                            @ExchangeProperty(URL_PROPERTY) String url, @ExchangeProperty(ENTRIES_PROPERTY) int entries,
+                            @ExchangeProperty(HullRequestHeaders.CREDENTIALS_PROPERTY) HullCredentials hull) {
+        count(hull, entries, "unreachable");
         throw new HullUnavailableException("Hull firehose " + URI.create(url).getHost() + " unreachable: "
                 + NetworkErrors.describe(failure), failure);
     }
 
     /** Step judge-firehose-answer: 2xx accepted; 429 and 5xx worth another try; any other status refused for good. */
-    public void judge(@Header(Exchange.HTTP_RESPONSE_CODE) Integer status, @ExchangeProperty(ENTRIES_PROPERTY) int entries) {
+    public void judge(@Header(Exchange.HTTP_RESPONSE_CODE) Integer status, @ExchangeProperty(ENTRIES_PROPERTY) int entries,
+                      @ExchangeProperty(HullRequestHeaders.CREDENTIALS_PROPERTY) HullCredentials hull) {
         int code = status == null ? 0 : status;
-        count(entries, (code / 100) + "xx");
+        count(hull, entries, (code / 100) + "xx");
         if (code >= 200 && code < 300) {
             return;
         }
@@ -109,9 +111,10 @@ public class FirehoseRequests {
         throw new HullRejectedException(code, detail);
     }
 
-    /** {@code hull_connector_firehose_calls_total{outcome="2xx"}} and the entries they carried. */
-    private void count(int entries, String outcome) {
-        meters.counter("hull.connector.firehose.calls", "outcome", outcome).increment();
-        meters.counter("hull.connector.firehose.entries", "outcome", outcome).increment(entries);
+    /** {@code hull_connector_firehose_calls_total{outcome="2xx",connector="..."}} and the entries they carried. */
+    private void count(HullCredentials hull, int entries, String outcome) {
+        String connector = hull == null || hull.connectorId() == null ? "" : hull.connectorId();
+        meters.counter("hull.connector.firehose.calls", "outcome", outcome, "connector", connector).increment();
+        meters.counter("hull.connector.firehose.entries", "outcome", outcome, "connector", connector).increment(entries);
     }
 }

@@ -23,6 +23,9 @@ public class DecisionLog {
 
     private static final Logger log = LoggerFactory.getLogger("hull.connector");
 
+    /** A detail that names the Hull connector of the decision: the metric's {@code connector} label. */
+    public static final String CONNECTOR = "connector";
+
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
@@ -39,7 +42,8 @@ public class DecisionLog {
     }
 
     private void write(LoggingEventBuilder event, String action, HullSubject claims, Map<String, ?> details) {
-        counter(action).increment();
+        Object connector = details.get(CONNECTOR);
+        counter(action, connector == null ? "" : connector.toString()).increment();
         event = event.setMessage(action).addKeyValue("action", action);
         if (claims != null) {
             event = event.addKeyValue(claims.subjectType(), claims.asMap());
@@ -50,15 +54,20 @@ public class DecisionLog {
         event.log();
     }
 
-    /** {@code outgoing.user.success} → direction outgoing, object user, result success. */
-    private Counter counter(String action) {
-        return counters.computeIfAbsent(action, a -> {
-            String[] parts = a.split("\\.", 3);
+    /**
+     * {@code outgoing.user.success} → direction outgoing, object user, result success; {@code connector}: the Hull
+     * connector id a webhook's line names in its details (a connector authenticated: its URL's token opened, or the
+     * configured one), empty for the others.
+     */
+    private Counter counter(String action, String connector) {
+        return counters.computeIfAbsent(action + "|" + connector, key -> {
+            String[] parts = action.split("\\.", 3);
             return Counter.builder("hull.connector.decisions")
                     .description("Decisions in Hull's vocabulary, one per log line")
                     .tag("direction", parts[0])
                     .tag("object", parts.length > 1 ? parts[1] : "")
                     .tag("result", parts.length > 2 ? parts[2] : "")
+                    .tag("connector", connector)
                     .register(meters);
         });
     }

@@ -3,6 +3,7 @@ package io.hull.customerio.webhook;
 import io.hull.customerio.connectors.ConnectorSettings;
 import io.hull.customerio.connectors.HullConnector;
 import io.hull.customerio.errors.SafeError;
+import io.hull.customerio.hull.HullCredentials;
 import io.hull.customerio.http.ErrorResponses;
 import io.hull.customerio.hull.HullRejectedException;
 import io.hull.customerio.logging.DecisionLog;
@@ -30,12 +31,13 @@ public class WebhookOutcomes {
     }
 
     public Map<String, Object> accepted(HullTrackEvent event, Exchange exchange) {
-        decisions.info("incoming.event.success", event.claims(), details(event));
+        decisions.info("incoming.event.success", event.claims(), withConnector(details(event), exchange));
         return answer(exchange, 200, "accepted", event.name());
     }
 
     public Map<String, Object> testDelivery(Exchange exchange) {
-        decisions.info("incoming.event.skip", null, Map.of("reason", "Customer.io test delivery, not forwarded"));
+        decisions.info("incoming.event.skip", null,
+                withConnector(new LinkedHashMap<>(Map.of("reason", "Customer.io test delivery, not forwarded")), exchange));
         return answer(exchange, 200, "test_delivery", null);
     }
 
@@ -43,7 +45,7 @@ public class WebhookOutcomes {
     public Map<String, Object> notForwarded(HullTrackEvent event, Exchange exchange) {
         Map<String, Object> details = details(event);
         details.put("reason", "not forwarded: " + event.problem());
-        decisions.error("incoming.event.error", event.claims(), details);
+        decisions.error("incoming.event.error", event.claims(), withConnector(details, exchange));
         return answer(exchange, 200, "skipped", event.name());
     }
 
@@ -54,7 +56,7 @@ public class WebhookOutcomes {
     public Map<String, Object> paused(@ExchangeProperty(ConnectorSettings.CONNECTOR) HullConnector connector, Exchange exchange) {
         String reason = "connector " + connector.hull().connectorId() + " does not accept incoming webhooks "
                 + "(accept_incoming_webhooks is false in Hull): not forwarded";
-        decisions.info("incoming.event.skip", null, Map.of("reason", reason, "connector", connector.hull().connectorId()));
+        decisions.info("incoming.event.skip", null, Map.of("reason", reason, DecisionLog.CONNECTOR, connector.hull().connectorId()));
         Map<String, Object> answer = answer(exchange, 200, "skipped", null);
         answer.put("reason", reason);
         return answer;
@@ -76,9 +78,18 @@ public class WebhookOutcomes {
         SafeError error = SafeError.of(e);
         Map<String, Object> details = event == null ? new LinkedHashMap<>() : details(event);
         details.put("reason", error.reason());
-        decisions.error("incoming.event.error", event == null ? null : event.claims(), details);
+        decisions.error("incoming.event.error", event == null ? null : event.claims(), withConnector(details, exchange));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
         return ErrorResponses.errors(error);
+    }
+
+    /** The webhook's Hull connector (property webhookHull, set once it is authenticated), for the line and the metric. */
+    private static Map<String, Object> withConnector(Map<String, Object> details, Exchange exchange) {
+        HullCredentials hull = exchange.getProperty(HullTrackTickets.HULL, HullCredentials.class);
+        if (hull != null) {
+            details.put(DecisionLog.CONNECTOR, hull.connectorId());
+        }
+        return details;
     }
 
     private static Map<String, Object> details(HullTrackEvent event) {

@@ -36,8 +36,8 @@ class OperationsTest extends ConnectorTestSupport {
 
         String metrics = get("/actuator/prometheus").body();
         assertThat(metrics)
-                .containsPattern("hull_connector_decisions_total\\{direction=\"outgoing\",object=\"user\",result=\"success\"[^}]*\\} [1-9]")
-                .containsPattern("hull_connector_decisions_total\\{direction=\"outgoing\",object=\"event\",result=\"success\"[^}]*\\} [1-9]")
+                .containsPattern("hull_connector_decisions_total\\{[^}]*direction=\"outgoing\",object=\"user\",result=\"success\"[^}]*\\} [1-9]")
+                .containsPattern("hull_connector_decisions_total\\{[^}]*direction=\"outgoing\",object=\"event\",result=\"success\"[^}]*\\} [1-9]")
                 .containsPattern("hull_connector_firehose_calls_total\\{[^}]*outcome=\"2xx\"[^}]*\\} [1-9]")
                 .containsPattern("customerio_calls_total\\{endpoint=\"/api/v1/customers/\\{id\\}\",method=\"PUT\",status=\"2xx\"[^}]*\\} [1-9]")
                 .containsPattern("customerio_calls_total\\{endpoint=\"/api/v1/customers/\\{id\\}/events\",method=\"POST\",status=\"2xx\"[^}]*\\} [1-9]")

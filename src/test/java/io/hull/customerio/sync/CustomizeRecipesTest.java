@@ -91,6 +91,18 @@ class CustomizeRecipesTest extends ConnectorTestSupport {
     }
 
     @Test
+    void sendTheSubscriptionStateCustomerIoReportedBackToIt() throws Exception {
+        replaceRoutes(recipe("Send the subscription state Customer.io reported back to it"));
+        ObjectNode notification = withAttributes("traits_customerio/unsubscribed");
+        ((ObjectNode) user(notification)).put("traits_customerio/unsubscribed", true);
+
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(customerSent()).containsEntry("unsubscribed", true).doesNotContainKey("customerio-unsubscribed");
+        assertUnchangedIsSkipped(notification);
+    }
+
+    @Test
     void skipUsersByARule(CapturedOutput output) throws Exception {
         replaceRoutes(recipe("Skip users by a rule"));
         ObjectNode notification = withAttributes();

@@ -156,6 +156,11 @@ class ConnectorWebhooksTest extends ConnectorTestSupport {
         assertThat(token.verify(new MACVerifier(ACME.secret().getBytes(StandardCharsets.UTF_8)))).isTrue();
         assertThat(token.getJWTClaimsSet().getIssuer()).isEqualTo(ACME.id());
 
+        // every metric of the webhook door names its connector
+        String metrics = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/prometheus")).GET().build()).body();
+        assertThat(metrics).containsPattern("hull_connector_decisions_total\\{connector=\"" + ACME.id()
+                + "\",direction=\"incoming\",object=\"event\",result=\"success\"[^}]*\\} [1-9]")
+                .containsPattern("hull_connector_firehose_calls_total\\{connector=\"" + GLOBEX.id() + "\",outcome=\"2xx\"[^}]*\\} [1-9]");
         // the settings were read once per connector (for /credentials), then kept
         assertThat(HULL.findAll(getRequestedFor(urlEqualTo("/api/v1/app")))).hasSize(2);
         String acmeToken = acmePath.substring(acmePath.lastIndexOf('/') + 1);

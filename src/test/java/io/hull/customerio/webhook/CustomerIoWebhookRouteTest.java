@@ -1,5 +1,7 @@
 package io.hull.customerio.webhook;
 
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.params.provider.ValueSource;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -500,6 +502,63 @@ class CustomerIoWebhookRouteTest extends WebhookRouteTestSupport {
         assertThat(JsonErrors.code(response.body())).isEqualTo("hull_unavailable");
         // customerio.webhook.answer-timeout (2.5 s), not Hull's 8 s
         assertThat(took).isLessThan(Timing.within(Duration.ofMillis(2_500)));
+    }
+
+    // --- subscription and deliverability state as traits
+
+    /** The traits entry Hull received beside the track call of the webhook with this event id. */
+    private static JsonNode traitsOf(String eventId) {
+        List<ReceivedEntry> entries = receivedEntries();
+        ReceivedEntry track = receivedWithEventId(eventId).get(0);
+        List<JsonNode> batch = new java.util.ArrayList<>();
+        entries.stream().filter(e -> e.request() == track.request()).forEach(e -> batch.add(e.entry()));
+        JsonNode traits = batch.stream().filter(e -> "traits".equals(e.path("type").asText())).findFirst().orElseThrow();
+        assertThat(traits.path("headers").path("Hull-Access-Token").asText()).isNotBlank();
+        return traits.path("body");
+    }
+
+    @Test
+    void topicPreferencesBecomeOneTraitPerTopic() throws Exception {
+        ObjectNode preferences = webhook("customer", "cio_subscription_preferences_changed", Map.of("customer_id", "c-42",
+                "content", "{\"topics\":{\"topic_1\":true,\"topic_2\":false,\"bad name\":true,\"topic_3\":\"yes\"}}"));
+
+        assertThat(send(preferences).statusCode()).isEqualTo(200);
+
+        JsonNode traits = traitsOf(preferences.path("event_id").asText());
+        assertThat(traits.path("customerio/topic_1").asBoolean()).isTrue();
+        assertThat(traits.has("customerio/topic_2")).isTrue();
+        assertThat(traits.path("customerio/topic_2").asBoolean()).isFalse();
+        assertThat(traits.has("customerio/bad name")).isFalse();
+        assertThat(traits.has("customerio/topic_3")).isFalse();
+        assertThat(traits.path("customerio/subscription_preferences_changed_at").asText()).isEqualTo("2021-02-11T17:04:49Z");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bounced", "spammed", "dropped"})
+    void anEmailThatBouncedWasFlaggedOrDroppedIsATrait(String metric) throws Exception {
+        ObjectNode webhook = webhook("email", metric, Map.of("customer_id", "c-43", "email_address", "c43@example.com"));
+
+        assertThat(send(webhook).statusCode()).isEqualTo(200);
+
+        assertThat(traitsOf(webhook.path("event_id").asText()).path("customerio/email_" + metric + "_at").asText())
+                .isEqualTo("2021-02-11T17:04:49Z");
+    }
+
+    @Test
+    void aResubscribeClearsTheUnsubscribeAndOtherWebhooksWriteNoTraits() throws Exception {
+        ObjectNode subscribed = webhook("customer", "subscribed", Map.of("customer_id", "c-44"));
+        ObjectNode delivered = webhook("email", "delivered", Map.of("customer_id", "c-44"));
+
+        assertThat(send(subscribed).statusCode()).isEqualTo(200);
+        assertThat(send(delivered).statusCode()).isEqualTo(200);
+
+        JsonNode traits = traitsOf(subscribed.path("event_id").asText());
+        assertThat(traits.path("customerio/unsubscribed").asBoolean(true)).isFalse();
+        assertThat(traits.has("customerio/unsubscribed_at")).isTrue();
+        assertThat(traits.path("customerio/unsubscribed_at").isNull()).isTrue();
+        LoggedRequest deliveredRequest = receivedWithEventId(delivered.path("event_id").asText()).get(0).request();
+        assertThat(receivedEntries().stream().filter(e -> e.request() == deliveredRequest && e.body().path("event_id")
+                .asText().isEmpty())).isEmpty();
     }
 
     // --- helpers
