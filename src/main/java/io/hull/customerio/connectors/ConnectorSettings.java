@@ -43,7 +43,7 @@ public class ConnectorSettings implements Predicate {
     private static final String URL_PROPERTY = "hullAppUrl";
     private static final String TIMEOUT_PROPERTY = "hullAppTimeoutMs";
     private static final String CONNECT_TIMEOUT_PROPERTY = "hullAppConnectTimeoutMs";
-    private static final long MAX_WAIT_MILLIS = 2500;
+    private static final long MAX_WAIT_MILLIS = 1500;
 
     private final ObjectMapper json;
     private final HullProperties properties;
@@ -89,8 +89,9 @@ public class ConnectorSettings implements Predicate {
         String base = properties.getApiUrl() != null && !properties.getApiUrl().isBlank()
                 ? properties.getApiUrl() : "https://" + hull.organization();
         exchange.put(URL_PROPERTY, base.replaceAll("/+$", "") + "/api/v1/app");
-        exchange.put(CONNECT_TIMEOUT_PROPERTY, properties.getConnectTimeout().toMillis());
-        // a webhook waits for this, and Customer.io gives up on a webhook after 4 s
+        // a webhook waits for this, then for its firehose request (customerio.webhook.answer-timeout), and Customer.io
+        // gives up on a webhook after 4 s: Hull gets 1.5 s at most (an unanswered webhook is sent again)
+        exchange.put(CONNECT_TIMEOUT_PROPERTY, Math.min(properties.getConnectTimeout().toMillis(), MAX_WAIT_MILLIS));
         exchange.put(TIMEOUT_PROPERTY, Math.min(properties.getRequestTimeout().toMillis(), MAX_WAIT_MILLIS));
     }
 

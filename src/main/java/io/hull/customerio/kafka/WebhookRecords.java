@@ -2,6 +2,7 @@ package io.hull.customerio.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hull.customerio.config.HullProperties;
 import io.hull.customerio.hull.HullCredentials;
@@ -16,16 +17,17 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.springframework.stereotype.Component;
 
 /**
- * The webhook records of the Kafka transport: {@code {"connector_webhook": 1, "hull": {organization, connector_id,
- * secret}, "webhook": {...}}}, keyed by the Hull connector id, so that one connector's webhooks keep their order and
- * the consumer writes each to its own connector. The record holds the connector's secret: protect the topic. A record
- * written before connectors had URLs of their own is the webhook alone: it goes to the configured {@code hull.*}
- * connector.
+ * The webhook records of the Kafka transport: {@code ["hull-connector-webhook", {organization, connector_id, secret},
+ * {the webhook}]}, keyed by the Hull connector id, so that one connector's webhooks keep their order and the consumer
+ * writes each to its own connector. A list, not an object: a consumer of a release before connector URLs (during a
+ * rolling upgrade) refuses it as no webhook and dead-letters it (replayable), where an object would pass for a webhook
+ * that names nobody and be dropped. The record holds the connector's secret: protect the topic. A record of that older
+ * release is the webhook alone: it goes to the configured {@code hull.*} connector.
  */
 @Component("webhookRecords")
 public class WebhookRecords {
 
-    static final String MARKER = "connector_webhook";
+    static final String MARKER = "hull-connector-webhook";
 
     private final ObjectMapper json;
     private final WebhookEventMapper mapper;
@@ -40,13 +42,13 @@ public class WebhookRecords {
     /** Step webhook-record of route publish-webhooks: the record's value, its key the connector id. */
     public byte[] record(@ExchangeProperty("webhookBody") byte[] webhook, @ExchangeProperty(HullTrackTickets.HULL) HullCredentials hull,
                          @Headers Map<String, Object> headers) throws IOException {
-        ObjectNode record = json.createObjectNode();
-        record.put(MARKER, 1);
-        ObjectNode connector = record.putObject("hull");
+        ArrayNode record = json.createArrayNode();
+        record.add(MARKER);
+        ObjectNode connector = record.addObject();
         connector.put("organization", hull.organization());
         connector.put("connector_id", hull.connectorId());
         connector.put("secret", hull.secret());
-        record.set("webhook", json.readTree(webhook));
+        record.add(json.readTree(webhook));
         headers.put(KafkaConstants.KEY, hull.connectorId());
         return json.writeValueAsBytes(record);
     }
@@ -57,21 +59,31 @@ public class WebhookRecords {
      */
     public JsonNode read(@ExchangeProperty(KafkaBatches.ENTRY) KafkaBatch.Entry entry, @ExchangeProperties Map<String, Object> properties) {
         byte[] value = entry.value() instanceof byte[] bytes ? bytes : String.valueOf(entry.value()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        JsonNode record = mapper.parse(value);
-        if (!record.has(MARKER)) {
+        JsonNode record = readTree(value);
+        if (!(record instanceof ArrayNode list) || list.size() != 3 || !MARKER.equals(list.get(0).asText())) {
+            record = mapper.parse(value);
             if (!configured.complete()) {
                 throw new BadRecordException("a webhook record without its connector, and no hull.* connector configured");
             }
             properties.put(HullTrackTickets.HULL, configured);
             return record;
         }
-        JsonNode hull = record.path("hull");
+        JsonNode hull = record.get(1);
         HullCredentials connector = new HullCredentials(hull.path("organization").asText(null),
                 hull.path("connector_id").asText(null), hull.path("secret").asText(null));
-        if (!connector.complete() || !record.path("webhook").isObject()) {
+        if (!connector.complete() || !record.get(2).isObject()) {
             throw new BadRecordException("a webhook record without a complete connector or a webhook object");
         }
         properties.put(HullTrackTickets.HULL, connector);
-        return record.path("webhook");
+        return record.get(2);
+    }
+
+    /** The record as JSON; a record that is none is refused as the door refuses such a body (dead-lettered). */
+    private JsonNode readTree(byte[] value) {
+        try {
+            return json.readTree(value);
+        } catch (IOException e) {
+            return mapper.parse(value);
+        }
     }
 }

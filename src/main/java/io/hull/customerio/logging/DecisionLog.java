@@ -60,7 +60,8 @@ public class DecisionLog {
      * configured one), empty for the others.
      */
     private Counter counter(String action, String connector) {
-        return counters.computeIfAbsent(action + "|" + connector, key -> {
+        // the action alone as the key of the lines that name no connector (every synced user's): no string built per line
+        return counters.computeIfAbsent(connector.isEmpty() ? action : action + "|" + connector, key -> {
             String[] parts = action.split("\\.", 3);
             return Counter.builder("hull.connector.decisions")
                     .description("Decisions in Hull's vocabulary, one per log line")

@@ -31,9 +31,9 @@ import org.springframework.stereotype.Component;
  * <p>
  * What an authenticated webhook must hold to be forwarded (docs/security.md, "What a request must hold"): names
  * ({@code object_type}, {@code metric}, {@code event_type}) of letters, digits and {@code _}, at most
- * {@value #MAX_NAME_LENGTH} long; a {@code timestamp} of unix seconds from 1970 to 9999 (none: the time it
- * arrived); a user ({@link WebhookIdentity}). One that does not is answered 200 (sent again, it would fail the
- * same way) and logged {@code incoming.event.error} with the reason. An {@code event_id} that is not a usable
+ * {@value #MAX_NAME_LENGTH} long, and a user ({@link WebhookIdentity}). One that does not is answered 200 (sent again,
+ * it would fail the same way) and logged {@code incoming.event.error} with the reason. A {@code timestamp} that is not
+ * unix seconds from 1970 to 9999 is ignored (the time it arrived, noted in the log line), as a missing one is. An {@code event_id} that is not a usable
  * string is replaced by one derived from the webhook's content, so Hull can still drop repeats.
  */
 @Component("webhookEventMapper")

@@ -41,7 +41,7 @@ public class WebhookOutcomes {
         return answer(exchange, 200, "test_delivery", null);
     }
 
-    /** Answered 200: sent again, it would fail the same way (it names nobody, its timestamp is no time...), so a retry cannot help. */
+    /** Answered 200: sent again, it would fail the same way (it names nobody, its names are no names...), so a retry cannot help. */
     public Map<String, Object> notForwarded(HullTrackEvent event, Exchange exchange) {
         Map<String, Object> details = details(event);
         details.put("reason", "not forwarded: " + event.problem());

@@ -70,7 +70,8 @@ class KafkaConnectorWebhooksTest extends KafkaTransportTestSupport {
         assertThat(endOffsets(WEBHOOK_TOPIC) - before).isEqualTo(1);
         ConsumerRecord<String, String> record = readAll(WEBHOOK_TOPIC).stream()
                 .filter(r -> connectorId.equals(r.key())).findFirst().orElseThrow();
-        assertThat(json(record.value()).path("hull").path("organization").asText()).isEqualTo(ORGANIZATION);
+        assertThat(json(record.value()).get(0).asText()).isEqualTo("hull-connector-webhook");
+        assertThat(json(record.value()).get(1).path("organization").asText()).isEqualTo(ORGANIZATION);
         await().atMost(WAIT).untilAsserted(() -> assertThat(HULL.findAll(postRequestedFor(urlEqualTo("/"))
                 .withHeader("Hull-App-Id", equalTo(connectorId)))).hasSize(1));
         LoggedRequest firehose = HULL.findAll(postRequestedFor(urlEqualTo("/")).withHeader("Hull-App-Id", equalTo(connectorId))).get(0);
@@ -97,6 +98,6 @@ class KafkaConnectorWebhooksTest extends KafkaTransportTestSupport {
         assertThat(new String(dead.headers().lastHeader(KafkaBatches.DLQ_CONNECTOR_HEADER).value(), StandardCharsets.UTF_8))
                 .isEqualTo(connectorId);
         JsonNode value = json(dead.value());
-        assertThat(value.path("webhook").path("event_id").asText()).isEqualTo("dead-" + connectorId);
+        assertThat(value.get(2).path("event_id").asText()).isEqualTo("dead-" + connectorId);
     }
 }

@@ -31,7 +31,7 @@ class RefusedRequestsTest extends ConnectorTestSupport {
             "POST     | /smart-notifier                        | application/json | 401    | invalid_signature      | smart-notifier | route (no signature)",
             "POST     | /smart-notifier                        | text/plain       | 415    | unsupported_media_type | smart-notifier | filter",
             "POST     | /webhook?token=" + SECRET + "          | application/json | 401    | webhook_auth_not_configured | webhook   | route (no webhook secret set)",
-            "POST     | /batch?organization=o&ship=s&secret=" + SECRET + " | application/json | 401 | invalid_credentials | batch | route (no Hull credentials)",
+            "POST     | /batch?ship=s&secret=" + SECRET + "      | application/json | 401    | invalid_credentials    | batch          | route (the query names no connector)",
             "POST     | /status                                | application/json | 405    | method_not_allowed     | status         | platform-http",
             "GET      | /nowhere                               |                  | 404    | not_found              | other          | Spring",
             "GET      | /smart-notifier;jsessionid=x           |                  | 400    | invalid_path           | other          | filter",
