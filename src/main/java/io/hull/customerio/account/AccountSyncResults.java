@@ -61,6 +61,7 @@ public class AccountSyncResults {
                 syncedHashes.forget(site(account), account.objectId());
                 yield result(account, Outcome.DELETED, null, null, AccountSyncState.deleted(clock.instant()), null);
             }
+            case SUPPRESS -> throw new IllegalStateException("an account is never suppressed");
             case INSERT, UPDATE -> {
                 Map<String, Object> details = details(account, "operation", account.action().name().toLowerCase());
                 details.put("attributes", account.attributes());

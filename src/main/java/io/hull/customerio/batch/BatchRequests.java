@@ -19,6 +19,7 @@ import io.hull.customerio.connectors.ConnectorSettings;
 import io.hull.customerio.connectors.HullConnector;
 import io.hull.customerio.hull.HullCredentials;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.ExchangeProperties;
 import org.springframework.stereotype.Component;
 
@@ -31,6 +32,8 @@ import org.springframework.stereotype.Component;
 public class BatchRequests {
 
     private final HullProperties hull;
+    /** The extract host of the last /batch refused because hull.batch.allowed-hosts is empty; null: none yet. */
+    private final AtomicReference<String> refusedForNoAllowedHost = new AtomicReference<>();
     private final ObjectMapper json;
 
     public BatchRequests(HullProperties hull, ObjectMapper json) {
@@ -99,6 +102,11 @@ public class BatchRequests {
         return new BatchRequest(allowedUrl(request.path("url").asText("")), "account_report".equals(objectType));
     }
 
+    /** The extract host a /batch offered when no host was allowed, the last one; null while none was refused so. */
+    public String hostRefusedForNoAllowedHost() {
+        return refusedForNoAllowedHost.get();
+    }
+
     URI allowedUrl(String url) {
         URI uri;
         try {
@@ -114,11 +122,13 @@ public class BatchRequests {
             throw RequestRejectedException.badRequest("invalid_url", "url must have a host and no user info");
         }
         List<String> allowed = hull.getBatch().getAllowedHosts();
-        if (allowed == null || allowed.isEmpty()) {
-            throw RequestRejectedException.badRequest("host_not_allowed",
-                    "batch extracts are refused: no host is allowed (set hull.batch.allowed-hosts)");
-        }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
+        if (allowed == null || allowed.isEmpty()) {
+            // from now on /status names the host, so the operator knows what to allow
+            refusedForNoAllowedHost.set(host);
+            throw RequestRejectedException.badRequest("host_not_allowed", "extracts are not fetched from " + host
+                    + ": no host is allowed yet (add the host Hull's extracts come from to hull.batch.allowed-hosts)");
+        }
         if (allowed.stream().noneMatch(h -> h.trim().equalsIgnoreCase(host))) {
             throw RequestRejectedException.badRequest("host_not_allowed",
                     "extracts are not fetched from " + host + " (not in hull.batch.allowed-hosts)");

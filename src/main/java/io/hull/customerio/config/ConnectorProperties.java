@@ -140,6 +140,7 @@ public class ConnectorProperties {
         private String objectTypeId = "1";
         private boolean enableAccountDeletion = false;
         private boolean linkUsersInService = true;
+        private List<String> suppressedSegments = new ArrayList<>();
 
         public List<String> getSynchronizedSegments() { return synchronizedSegments; }
         public void setSynchronizedSegments(List<String> v) { this.synchronizedSegments = v; }
@@ -171,6 +172,8 @@ public class ConnectorProperties {
         public void setObjectTypeId(String v) { this.objectTypeId = v; }
         public boolean isEnableAccountDeletion() { return enableAccountDeletion; }
         public void setEnableAccountDeletion(boolean v) { this.enableAccountDeletion = v; }
+        public List<String> getSuppressedSegments() { return suppressedSegments; }
+        public void setSuppressedSegments(List<String> v) { this.suppressedSegments = v; }
         public boolean isLinkUsersInService() { return linkUsersInService; }
         public void setLinkUsersInService(boolean v) { this.linkUsersInService = v; }
     }

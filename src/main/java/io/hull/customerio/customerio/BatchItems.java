@@ -126,6 +126,11 @@ public class BatchItems {
             boolean byEmail = "email".equals(user.settings().userIdMapping());
             identifiers.put(byEmail ? "email" : "id", user.customerId());
         }
+        if (call.path().endsWith("/suppress") || call.path().endsWith("/unsuppress")) {
+            item.put("action", call.path().endsWith("/unsuppress") ? "unsuppress" : "suppress");
+            item.put("identifiers", identifiers);
+            return item;
+        }
         switch (call.method()) {
             case "PUT" -> {
                 // v1's cio_relationships {action, relationships} → v2's relationships beside the attributes

@@ -29,7 +29,13 @@ public record CustomerIoCall(CustomerIoCredentials credentials, String method, S
         if (!path.startsWith("/api/v1/customers/")) {
             return path;
         }
-        return path.endsWith("/events") ? "/api/v1/customers/{id}/events" : "/api/v1/customers/{id}";
+        if (path.endsWith("/events")) {
+            return "/api/v1/customers/{id}/events";
+        }
+        if (path.endsWith("/unsuppress")) {
+            return "/api/v1/customers/{id}/unsuppress";
+        }
+        return path.endsWith("/suppress") ? "/api/v1/customers/{id}/suppress" : "/api/v1/customers/{id}";
     }
 
     public String siteId() {

@@ -69,6 +69,16 @@ public class CustomerIoCalls {
         return new CustomerIoCall(user.context().customerIo(), "PUT", CustomerIoCall.customerPath(user.customerId()), attributes);
     }
 
+    /** {@code POST /api/v1/customers/{id}/suppress}: the person deleted, its identifier kept from being added again. */
+    public CustomerIoCall suppress(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+        return new CustomerIoCall(user.context().customerIo(), "POST", CustomerIoCall.customerPath(user.customerId()) + "/suppress", Map.of());
+    }
+
+    /** {@code POST /api/v1/customers/{id}/unsuppress}. */
+    public CustomerIoCall unsuppress(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+        return new CustomerIoCall(user.context().customerIo(), "POST", CustomerIoCall.customerPath(user.customerId()) + "/unsuppress", Map.of());
+    }
+
     public CustomerIoCall delete(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
         return new CustomerIoCall(user.context().customerIo(), "DELETE", CustomerIoCall.customerPath(user.customerId()), null);
     }

@@ -1,5 +1,6 @@
 package io.hull.customerio.status;
 
+import io.hull.customerio.batch.BatchRequests;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.customerio.CustomerIoCredentials;
@@ -32,9 +33,11 @@ public class ConnectorStatus {
     private final CustomerIoRegions regions;
     private final HullProperties hull;
     private final NotifierSignatureVerifier notifierSignatures;
+    private final BatchRequests batchRequests;
 
     public ConnectorStatus(CustomerIoProperties customerIo, ConnectorProperties connector, CustomerIoRegions regions,
-                           HullProperties hull, NotifierSignatureVerifier notifierSignatures) {
+                           HullProperties hull, NotifierSignatureVerifier notifierSignatures, BatchRequests batchRequests) {
+        this.batchRequests = batchRequests;
         this.customerIo = customerIo;
         this.connector = connector;
         this.regions = regions;
@@ -123,14 +126,13 @@ public class ConnectorStatus {
                     "the connector has no Hull credentials to write the webhooks' track calls with",
                     "set hull.organization, hull.connector-id and hull.secret (Customer.io sends the refused webhooks again for up to 7 days)"));
         }
-        if (noHullCredentials) {
-            doors.add(door("POST /batch", 401, "hull.organization, hull.connector-id, hull.secret",
-                    "the connector has no Hull credentials to check a batch's organization, ship and secret against",
-                    "set hull.organization, hull.connector-id and hull.secret"));
-        } else if (hull.getBatch().getAllowedHosts() == null || hull.getBatch().getAllowedHosts().isEmpty()) {
+        // a batch names its connector (any one Hull knows): only the extract host can refuse every batch, and an empty
+        // hull.batch.allowed-hosts is no problem until a batch was refused for it (the connector may get none)
+        String refusedHost = batchRequests.hostRefusedForNoAllowedHost();
+        if (refusedHost != null && (hull.getBatch().getAllowedHosts() == null || hull.getBatch().getAllowedHosts().isEmpty())) {
             doors.add(door("POST /batch", 400, "hull.batch.allowed-hosts",
-                    "no host is allowed to serve batch extracts (hull.batch.allowed-hosts is empty)",
-                    "set hull.batch.allowed-hosts to the hosts Hull's extracts come from"));
+                    "a batch was refused: its extract host " + refusedHost + " is not allowed (hull.batch.allowed-hosts is empty)",
+                    "add the host Hull's extracts come from to hull.batch.allowed-hosts, e.g. hull.batch.allowed-hosts=" + refusedHost));
         }
         return doors;
     }

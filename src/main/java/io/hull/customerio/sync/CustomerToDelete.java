@@ -23,7 +23,7 @@ public class CustomerToDelete implements Predicate {
     @Override
     public boolean matches(Exchange exchange) {
         UserSync user = exchange.getProperty(UserSync.PROPERTY, UserSync.class);
-        if (!user.outsideSegments() || !user.settings().enableUserDeletion()) {
+        if (user.inSuppressedSegment() || !user.outsideSegments() || !user.settings().enableUserDeletion()) {
             return false;
         }
         boolean sentBefore = SyncStateTraits.sentBefore(user.user());

@@ -16,6 +16,10 @@ public class InWhitelistedSegments implements Predicate {
     public boolean matches(Exchange exchange) {
         UserSync user = exchange.getProperty(UserSync.PROPERTY, UserSync.class);
         SyncSettings settings = user.settings();
+        if (user.inSuppressedSegment()) {
+            // suppressed (or to be): in-suppressed-segments said what becomes of it
+            return false;
+        }
         if (user.context().customerIo() == null) {
             user.skip("no Customer.io credentials: set site_id and api_key");
             return false;

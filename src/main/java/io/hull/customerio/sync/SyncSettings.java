@@ -15,7 +15,7 @@ import java.util.Set;
 public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserDeletion, Set<String> eventsFilter,
                            boolean anonymousEvents, String userIdMapping, List<String> synchronizedAttributes,
                            int maxAttributeNameLength, int maxAttributeValueLength, int maxIdentifierValueLength,
-                           boolean skipUsersWithoutEmail, AccountSettings accounts) {
+                           boolean skipUsersWithoutEmail, AccountSettings accounts, Set<String> suppressedSegments) {
 
     /**
      * Hull accounts → Customer.io objects: {@code synchronized_account_segments} (empty: no account is sent),
@@ -33,6 +33,7 @@ public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserD
     public SyncSettings {
         // a Kafka record written by a release without accounts has none: they were off
         accounts = accounts == null ? AccountSettings.NONE : accounts;
+        suppressedSegments = suppressedSegments == null ? Set.of() : suppressedSegments;
     }
 
     public static SyncSettings resolve(JsonNode privateSettings, ConnectorProperties.Settings defaults) {
@@ -54,7 +55,8 @@ public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserD
                         text(privateSettings, "account_id_mapping", defaults.getAccountIdMapping()),
                         text(privateSettings, "object_type_id", defaults.getObjectTypeId()),
                         bool(privateSettings, "enable_account_deletion", defaults.isEnableAccountDeletion()),
-                        bool(privateSettings, "link_users_in_service", defaults.isLinkUsersInService())));
+                        bool(privateSettings, "link_users_in_service", defaults.isLinkUsersInService())),
+                new LinkedHashSet<>(list(privateSettings, "suppressed_segments", defaults.getSuppressedSegments())));
     }
 
     private static List<String> list(JsonNode settings, String name, List<String> fallback) {

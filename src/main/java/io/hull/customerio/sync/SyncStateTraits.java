@@ -17,6 +17,7 @@ public final class SyncStateTraits {
     static final String SENT_CREATED_AT = "traits_customerio/created_at";
     static final String SENT_HASH = "traits_customerio/hash";
     static final String SENT_DELETED_AT = "traits_customerio/deleted_at";
+    static final String SENT_SUPPRESSED_AT = "traits_customerio/suppressed_at";
 
     private SyncStateTraits() {
     }
@@ -45,6 +46,14 @@ public final class SyncStateTraits {
         traits.put("customerio/hash", user.hash());
         traits.put("customerio/synced_at", now.toString());
         traits.put("customerio/deleted_at", null);
+        return traits;
+    }
+
+    /** After a suppression: what Hull shows of it, the person gone from Customer.io. */
+    public static Map<String, Object> suppressed(Instant now) {
+        Map<String, Object> traits = new LinkedHashMap<>();
+        traits.put("customerio/suppressed_at", now.toString());
+        traits.put("customerio/deleted_at", now.toString());
         return traits;
     }
 

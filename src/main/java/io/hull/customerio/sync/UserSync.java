@@ -36,7 +36,7 @@ public final class UserSync {
     public static final String EVENT_RESULT = "eventResult";
 
     /** What happens to the customer in Customer.io. */
-    public enum Action { SKIP, INVALID, DELETE, INSERT, UPDATE }
+    public enum Action { SKIP, INVALID, DELETE, INSERT, UPDATE, SUPPRESS }
 
     private final NotificationContext context;
     private final JsonNode message;
@@ -54,6 +54,8 @@ public final class UserSync {
     private String objectTypeId;
     private String relatedObjectId;
     private String formerObjectId;
+    private boolean inSuppressedSegment;
+    private boolean unsuppressed;
 
     public UserSync(NotificationContext context, JsonNode message) {
         this.context = context;
@@ -158,6 +160,32 @@ public final class UserSync {
     public void formerlyRelatedTo(String typeId, String objectId) {
         objectTypeId = typeId;
         formerObjectId = objectId;
+    }
+
+    /** In one of {@code suppressed_segments}: nothing but its suppression (once) goes to Customer.io. */
+    public boolean inSuppressedSegment() {
+        return inSuppressedSegment;
+    }
+
+    /** Left every suppressed segment and was unsuppressed in this sync: its result writes {@code suppressed_at} null. */
+    public boolean unsuppressed() {
+        return unsuppressed;
+    }
+
+    void suppressedSegment(String why) {
+        inSuppressedSegment = true;
+        skip(why);
+    }
+
+    void suppress(String id) {
+        inSuppressedSegment = true;
+        action = Action.SUPPRESS;
+        customerId = id;
+    }
+
+    void unsuppress(String id) {
+        unsuppressed = true;
+        customerId = id;
     }
 
     void skip(String why) {

@@ -45,7 +45,7 @@ public class UserSyncResults {
      */
     public void result(@ExchangeProperty(UserSync.PROPERTY) UserSync user, @ExchangeProperties Map<String, Object> properties) {
         if (properties.get(USER_RESULT) == null) {
-            properties.put(USER_RESULT, of(user));
+            properties.put(USER_RESULT, user.unsuppressed() ? unsuppressed(of(user)) : of(user));
         }
     }
 
@@ -58,6 +58,11 @@ public class UserSyncResults {
             case INVALID -> {
                 decisions.error("outgoing.user.error", user.claims(), details(user, "reason", "invalid customer: " + user.reason()));
                 yield result(user, Outcome.FAILED, user.reason(), "invalid_customer", null);
+            }
+            case SUPPRESS -> {
+                decisions.info("outgoing.user.suppressed", user.claims(), details(user, "operation", "suppress"));
+                syncedHashes.forget(user.context().customerIo().siteId(), user.customerId());
+                yield result(user, Outcome.DELETED, null, null, SyncStateTraits.suppressed(clock.instant()));
             }
             case DELETE -> {
                 decisions.info("outgoing.user.deletion", user.claims(), details(user, "operation", "delete"));
@@ -79,6 +84,19 @@ public class UserSyncResults {
         return new SyncResult(user.claims(), Outcome.SUCCESS, null, null, user.context().hull(),
                 SyncStateTraits.synced(user, clock.instant()),
                 new SyncResult.Identified(user.context().customerIo().siteId(), user.customerId(), user.hash()));
+    }
+
+    /** Step user-unsuppressed: Customer.io took the unsuppress; the user is synced as any other from here on. */
+    public void unsuppressedInCustomerIo(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+        decisions.info("outgoing.user.unsuppressed", user.claims(), details(user, "operation", "unsuppress"));
+    }
+
+    /** The user's result, with {@code customerio/suppressed_at} written back null, whatever else it writes. */
+    private static SyncResult unsuppressed(SyncResult result) {
+        Map<String, Object> traits = result.traits() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(result.traits());
+        traits.put("customerio/suppressed_at", null);
+        return new SyncResult(result.claims(), result.outcome(), result.detail(), result.code(), result.hull(), traits,
+                result.identified());
     }
 
     /** Customer.io refused the user for good (4xx): logged, not retried. */

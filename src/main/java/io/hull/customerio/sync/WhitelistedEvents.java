@@ -31,6 +31,15 @@ public class WhitelistedEvents implements Predicate {
         if (customer.outcome() == SyncResult.Outcome.SUCCESS) {
             return true;
         }
+        if (user.inSuppressedSegment()) {
+            return skipped(exchange, "the user is suppressed (suppressed_segments): nothing is sent for it");
+        }
+        // deleted (or suppressed) by the connector and not identified since: an event, even an anonymous one on its
+        // behalf, would have Customer.io create the person again
+        if (SyncStateTraits.text(user.user(), SyncStateTraits.SENT_DELETED_AT) != null) {
+            return skipped(exchange, "the user was deleted from Customer.io (customerio/deleted_at is set) and not identified "
+                    + "since: its events would create the person again");
+        }
         if (user.withoutId()) {
             if (!settings.anonymousEvents()) {
                 return skipped(exchange, "user has no id and anonymous_events is disabled");

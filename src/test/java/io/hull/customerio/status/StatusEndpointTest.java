@@ -1,5 +1,8 @@
 package io.hull.customerio.status;
 
+import java.net.http.HttpResponse;
+import io.hull.customerio.support.JsonErrors;
+import io.hull.customerio.support.Backfills;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -109,31 +112,47 @@ class StatusEndpointTest extends ConnectorTestSupport {
     @Test
     void everyDoorThatRefusesEverythingIsListedWithItsSetting() {
         customerIo.getWebhook().setToken(null);
-        hull.getBatch().setAllowedHosts(List.of());
 
         JsonNode status = status();
 
         assertThat(status.path("status").asText()).isEqualTo("warning");
-        assertThat(status.path("refusing")).hasSize(2);
+        assertThat(status.path("refusing")).hasSize(1);
         assertThat(status.path("refusing").get(0).path("door").asText()).isEqualTo("POST /webhook");
         assertThat(status.path("refusing").get(0).path("status").asInt()).isEqualTo(401);
         assertThat(status.path("refusing").get(0).path("setting").asText()).contains("customerio.webhook.signing-key");
-        assertThat(status.path("refusing").get(1).path("door").asText()).isEqualTo("POST /batch");
-        assertThat(status.path("refusing").get(1).path("status").asInt()).isEqualTo(400);
-        assertThat(status.path("refusing").get(1).path("setting").asText()).isEqualTo("hull.batch.allowed-hosts");
-        assertThat(status.path("messages").toString()).contains("Every POST /batch is refused 400")
-                .contains("set hull.batch.allowed-hosts");
 
         customerIo.getWebhook().setToken("t0ken");
         hull.setSecret(null);
         JsonNode withoutHull = status();
-        assertThat(withoutHull.path("refusing")).hasSize(2);
+        assertThat(withoutHull.path("refusing")).hasSize(1);
         assertThat(withoutHull.path("refusing").get(0).path("door").asText()).isEqualTo("POST /webhook");
         assertThat(withoutHull.path("refusing").get(0).path("status").asInt()).isEqualTo(503);
         assertThat(withoutHull.path("refusing").get(0).path("setting").asText()).contains("hull.secret");
-        assertThat(withoutHull.path("refusing").get(1).path("door").asText()).isEqualTo("POST /batch");
-        assertThat(withoutHull.path("refusing").get(1).path("status").asInt()).isEqualTo(401);
-        assertThat(withoutHull.path("refusing").get(1).path("setting").asText()).contains("hull.secret");
+    }
+
+    /** Out of the box (no allowed extract host) the status is quiet until a batch is refused for it; then it names the host. */
+    @Test
+    void anEmptyAllowListWarnsOnlyOnceABatchWasRefusedAndNamesItsHost(CapturedOutput output) {
+        hull.getBatch().setAllowedHosts(List.of());
+        assertThat(status().path("status").asText()).isEqualTo("ok");
+
+        HttpResponse<String> refused = send(Backfills.request(baseUrl(), "acme.hullapp.io", "connector-1", "hull-secret-1",
+                "https://extracts.hull-storage.example/x.json?X-Amz-Signature=QUERYSECRET"));
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(JsonErrors.code(refused.body())).isEqualTo("host_not_allowed");
+        JsonNode status = status();
+        assertThat(status.path("status").asText()).isEqualTo("warning");
+        assertThat(status.path("refusing")).hasSize(1);
+        assertThat(status.path("refusing").get(0).path("door").asText()).isEqualTo("POST /batch");
+        assertThat(status.path("refusing").get(0).path("setting").asText()).isEqualTo("hull.batch.allowed-hosts");
+        assertThat(status.path("messages").toString()).contains("extracts.hull-storage.example")
+                .contains("hull.batch.allowed-hosts=extracts.hull-storage.example");
+        assertThat(output.getOut()).contains("\"host_not_allowed\"").contains("extracts.hull-storage.example");
+        assertThat(output.getAll()).doesNotContain("QUERYSECRET");
+
+        hull.getBatch().setAllowedHosts(List.of("extracts.hull-storage.example"));
+        assertThat(status().path("status").asText()).isEqualTo("ok");
     }
 
     @Test
