@@ -141,6 +141,7 @@ public class ConnectorProperties {
         private boolean enableAccountDeletion = false;
         private boolean linkUsersInService = true;
         private List<String> suppressedSegments = new ArrayList<>();
+        private boolean mergeCustomersOnIdChange = true;
 
         public List<String> getSynchronizedSegments() { return synchronizedSegments; }
         public void setSynchronizedSegments(List<String> v) { this.synchronizedSegments = v; }
@@ -172,6 +173,8 @@ public class ConnectorProperties {
         public void setObjectTypeId(String v) { this.objectTypeId = v; }
         public boolean isEnableAccountDeletion() { return enableAccountDeletion; }
         public void setEnableAccountDeletion(boolean v) { this.enableAccountDeletion = v; }
+        public boolean isMergeCustomersOnIdChange() { return mergeCustomersOnIdChange; }
+        public void setMergeCustomersOnIdChange(boolean v) { this.mergeCustomersOnIdChange = v; }
         public List<String> getSuppressedSegments() { return suppressedSegments; }
         public void setSuppressedSegments(List<String> v) { this.suppressedSegments = v; }
         public boolean isLinkUsersInService() { return linkUsersInService; }

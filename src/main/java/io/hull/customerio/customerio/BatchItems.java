@@ -118,6 +118,15 @@ public class BatchItems {
         }
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("type", "person");
+        if (CustomerIoCall.MERGE.equals(call.path())) {
+            // sent once the new person's identify was accepted (its caller waits for it); both people named as the
+            // identify names them: by email when user_id_mapping is email
+            String key = "email".equals(user.settings().userIdMapping()) ? "email" : "id";
+            item.put("action", "merge");
+            item.put("primary", Map.of(key, ((Map<?, ?>) payload.get("primary")).get("id")));
+            item.put("secondary", Map.of(key, ((Map<?, ?>) payload.get("secondary")).get("id")));
+            return item;
+        }
         boolean anonymous = CustomerIoCall.ANONYMOUS_EVENTS.equals(call.path());
         Map<String, Object> identifiers = new LinkedHashMap<>();
         if (anonymous) {

@@ -13,6 +13,8 @@ public record CustomerIoCall(CustomerIoCredentials credentials, String method, S
     public static final String ANONYMOUS_EVENTS = "/api/v1/events";
     /** Where an object (a Hull account) is identified or deleted in v1 mode: one operation per request. */
     public static final String OBJECTS = "/api/v2/entity";
+    /** Where two people are merged into one. */
+    public static final String MERGE = "/api/v1/merge_customers";
 
     /** {@code /api/v1/customers/{id}} with the id percent-encoded ({@code @} → {@code %40}, {@code /} → {@code %2F}, space → {@code %20}). */
     public static String customerPath(String customerId) {

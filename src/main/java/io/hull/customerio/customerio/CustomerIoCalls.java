@@ -69,6 +69,12 @@ public class CustomerIoCalls {
         return new CustomerIoCall(user.context().customerIo(), "PUT", CustomerIoCall.customerPath(user.customerId()), attributes);
     }
 
+    /** {@code POST /api/v1/merge_customers}: the person of the former id merged into the person of the current one. */
+    public CustomerIoCall merge(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+        return new CustomerIoCall(user.context().customerIo(), "POST", CustomerIoCall.MERGE,
+                Map.of("primary", Map.of("id", user.customerId()), "secondary", Map.of("id", user.mergedFrom())));
+    }
+
     /** {@code POST /api/v1/customers/{id}/suppress}: the person deleted, its identifier kept from being added again. */
     public CustomerIoCall suppress(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
         return new CustomerIoCall(user.context().customerIo(), "POST", CustomerIoCall.customerPath(user.customerId()) + "/suppress", Map.of());

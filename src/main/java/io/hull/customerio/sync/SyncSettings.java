@@ -15,7 +15,8 @@ import java.util.Set;
 public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserDeletion, Set<String> eventsFilter,
                            boolean anonymousEvents, String userIdMapping, List<String> synchronizedAttributes,
                            int maxAttributeNameLength, int maxAttributeValueLength, int maxIdentifierValueLength,
-                           boolean skipUsersWithoutEmail, AccountSettings accounts, Set<String> suppressedSegments) {
+                           boolean skipUsersWithoutEmail, AccountSettings accounts, Set<String> suppressedSegments,
+                           Boolean mergeCustomersOnIdChange) {
 
     /**
      * Hull accounts → Customer.io objects: {@code synchronized_account_segments} (empty: no account is sent),
@@ -34,6 +35,8 @@ public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserD
         // a Kafka record written by a release without accounts has none: they were off
         accounts = accounts == null ? AccountSettings.NONE : accounts;
         suppressedSegments = suppressedSegments == null ? Set.of() : suppressedSegments;
+        // a Kafka record written before the setting existed: its default
+        mergeCustomersOnIdChange = mergeCustomersOnIdChange == null || mergeCustomersOnIdChange;
     }
 
     public static SyncSettings resolve(JsonNode privateSettings, ConnectorProperties.Settings defaults) {
@@ -56,7 +59,8 @@ public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserD
                         text(privateSettings, "object_type_id", defaults.getObjectTypeId()),
                         bool(privateSettings, "enable_account_deletion", defaults.isEnableAccountDeletion()),
                         bool(privateSettings, "link_users_in_service", defaults.isLinkUsersInService())),
-                new LinkedHashSet<>(list(privateSettings, "suppressed_segments", defaults.getSuppressedSegments())));
+                new LinkedHashSet<>(list(privateSettings, "suppressed_segments", defaults.getSuppressedSegments())),
+                bool(privateSettings, "merge_customers_on_id_change", defaults.isMergeCustomersOnIdChange()));
     }
 
     private static List<String> list(JsonNode settings, String name, List<String> fallback) {

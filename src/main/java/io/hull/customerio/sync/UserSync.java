@@ -56,6 +56,8 @@ public final class UserSync {
     private String formerObjectId;
     private boolean inSuppressedSegment;
     private boolean unsuppressed;
+    private String mergedFrom;
+    private String mergeRefused;
 
     public UserSync(NotificationContext context, JsonNode message) {
         this.context = context;
@@ -170,6 +172,25 @@ public final class UserSync {
     /** Left every suppressed segment and was unsuppressed in this sync: its result writes {@code suppressed_at} null. */
     public boolean unsuppressed() {
         return unsuppressed;
+    }
+
+    /** The id the person had before, merged into its new one in this sync (merge_customers_on_id_change), or null. */
+    public String mergedFrom() {
+        return mergedFrom;
+    }
+
+    /** Why Customer.io refused to merge the former person into this one, or null. */
+    public String mergeRefused() {
+        return mergeRefused;
+    }
+
+    void mergeFrom(String formerId) {
+        mergedFrom = formerId;
+    }
+
+    void mergeRefused(String why) {
+        mergeRefused = why;
+        mergedFrom = null;
     }
 
     void suppressedSegment(String why) {

@@ -77,6 +77,9 @@ public class UserSyncResults {
         Map<String, Object> details = details(user, "operation", user.action().name().toLowerCase());
         details.put("attributes", user.attributes());
         details.put("calls", user.calls());
+        if (user.mergedFrom() != null) {
+            details.put("merged", user.mergedFrom() + " into " + user.customerId());
+        }
         if (!user.leftOut().isEmpty()) {
             details.put("left_out", user.leftOut());
         }
@@ -84,6 +87,20 @@ public class UserSyncResults {
         return new SyncResult(user.claims(), Outcome.SUCCESS, null, null, user.context().hull(),
                 SyncStateTraits.synced(user, clock.instant()),
                 new SyncResult.Identified(user.context().customerIo().siteId(), user.customerId(), user.hash()));
+    }
+
+    /**
+     * Step merge-refused: Customer.io refused for good to merge the former person into this one; logged, the identify
+     * stands (the former person stays in Customer.io), not retried.
+     */
+    public void mergeRefused(@ExchangeProperty(UserSync.PROPERTY) UserSync user,
+                             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) {
+        CustomerIoRejectedException e = ObjectHelper.getException(CustomerIoRejectedException.class, caught);
+        Map<String, Object> details = details(user, "reason", "merging " + user.mergedFrom() + " into " + user.customerId()
+                + " refused: " + e.getMessage());
+        details.put("status", e.status());
+        decisions.error("outgoing.user.error", user.claims(), details);
+        user.mergeRefused(e.getMessage());
     }
 
     /** Step user-unsuppressed: Customer.io took the unsuppress; the user is synced as any other from here on. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** suppressed_segments with customerio.api=v2-batch: suppress and unsuppress are person items of the site's batch. */
+/** customerio.api=v2-batch: suppress, unsuppress and merge are person items of the site's batch. */
 class SuppressionV2Test extends ConnectorTestSupport {
 
     @DynamicPropertySource
@@ -30,6 +30,21 @@ class SuppressionV2Test extends ConnectorTestSupport {
             json(request.getBodyAsString()).path("batch").forEach(items::add);
         }
         return items;
+    }
+
+    @Test
+    void aMergeIsAPersonItemSentOnceTheNewPersonsIdentifyWasAccepted() {
+        assertThat(postNotification(MergeTest.movedFromOldEmail()).statusCode()).isEqualTo(200);
+
+        List<JsonNode> items = items();
+        assertThat(items).extracting(item -> item.path("action").asText()).containsExactly("identify", "merge");
+        assertThat(items.get(1).path("type").asText()).isEqualTo("person");
+        // named as the identify names them (user_id_mapping email)
+        assertThat(items.get(0).path("identifiers")).isEqualTo(json("{\"email\":\"sven@hull.io\"}"));
+        assertThat(items.get(1).path("primary")).isEqualTo(json("{\"email\":\"sven@hull.io\"}"));
+        assertThat(items.get(1).path("secondary")).isEqualTo(json("{\"email\":\"old@hull.io\"}"));
+        // in two requests: the merge waited for the identify's answer
+        assertThat(CUSTOMERIO.findAll(postRequestedFor(urlEqualTo("/api/v2/batch")))).hasSize(2);
     }
 
     @Test
