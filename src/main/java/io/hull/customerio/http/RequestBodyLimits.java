@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.camel.CamelContext;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,7 +50,20 @@ public class RequestBodyLimits {
         return new RequestBodyLimit(customerIo.getWebhook().getMaxBodySize().toBytes());
     }
 
-    /** First in the chain, before anything can parse a request. */
+    /** Before anything: a door whose route is not running answers 503 starting, never 404 (StartingGate). */
+    @Bean
+    public FilterRegistrationBean<StartingGate> startingGate(ObjectProvider<CamelContext> camel, ConnectorProperties connector,
+                                                             ObjectMapper json) {
+        long retryIn = connector.getFlowControl().getRetryInMillis();
+        Function<SafeError, Object> notifierUnavailable = error -> FlowControl.retryAnswer(retryIn, List.of(error));
+        FilterRegistrationBean<StartingGate> registration = new FilterRegistrationBean<>(
+                new StartingGate(camel, json, Map.of(NOTIFIER, notifierUnavailable)));
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** First in the chain after the gate, before anything can parse a request. */
     @Bean
     public FilterRegistrationBean<RequestScreening> requestScreening(ConnectorProperties connector, ObjectMapper json,
                                                                      RefusedRequests refusals) {
@@ -58,11 +73,11 @@ public class RequestBodyLimits {
                 connector.getMaxDiscardedBodySize().toBytes(), json, Map.of(NOTIFIER, notifierUnavailable), refusals);
         FilterRegistrationBean<RequestScreening> registration = new FilterRegistrationBean<>(screening);
         registration.addUrlPatterns("/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 
-    /** Second, before anything can read a body. */
+    /** Third, before anything can read a body. */
     @Bean
     public FilterRegistrationBean<RequestBodyCap> requestBodyCap(RequestBodyLimit notificationBodyLimit,
                                                                  RequestBodyLimit webhookBodyLimit, HullProperties hull,
@@ -95,7 +110,7 @@ public class RequestBodyLimits {
         RequestBodyCap cap = new RequestBodyCap(policies, connector.getMaxDiscardedBodySize().toBytes(), refusals);
         FilterRegistrationBean<RequestBodyCap> registration = new FilterRegistrationBean<>(cap);
         registration.addUrlPatterns("/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 
