@@ -107,6 +107,11 @@ public class BatchRequests {
         return refusedForNoAllowedHost.get();
     }
 
+    /** Forgets that refusal (tests that start from a quiet /status). */
+    public void forgetRefusal() {
+        refusedForNoAllowedHost.set(null);
+    }
+
     URI allowedUrl(String url) {
         URI uri;
         try {

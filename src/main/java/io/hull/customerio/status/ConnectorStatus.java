@@ -1,6 +1,8 @@
 package io.hull.customerio.status;
 
 import io.hull.customerio.batch.BatchRequests;
+import io.hull.customerio.webhook.HullTrackTickets;
+import io.hull.customerio.webhook.WebhookAuthenticator;
 import io.hull.customerio.config.ConnectorProperties;
 import io.hull.customerio.config.CustomerIoProperties;
 import io.hull.customerio.customerio.CustomerIoCredentials;
@@ -34,15 +36,27 @@ public class ConnectorStatus {
     private final HullProperties hull;
     private final NotifierSignatureVerifier notifierSignatures;
     private final BatchRequests batchRequests;
+    private final WebhookAuthenticator webhookAuthenticator;
+    private final HullTrackTickets hullTrackTickets;
 
     public ConnectorStatus(CustomerIoProperties customerIo, ConnectorProperties connector, CustomerIoRegions regions,
-                           HullProperties hull, NotifierSignatureVerifier notifierSignatures, BatchRequests batchRequests) {
+                           HullProperties hull, NotifierSignatureVerifier notifierSignatures, BatchRequests batchRequests,
+                           WebhookAuthenticator webhookAuthenticator, HullTrackTickets hullTrackTickets) {
         this.batchRequests = batchRequests;
+        this.webhookAuthenticator = webhookAuthenticator;
+        this.hullTrackTickets = hullTrackTickets;
         this.customerIo = customerIo;
         this.connector = connector;
         this.regions = regions;
         this.hull = hull;
         this.notifierSignatures = notifierSignatures;
+    }
+
+    /** Forgets the refusals that made a door a warning (tests that start from a quiet /status). */
+    public void forgetRefusals() {
+        batchRequests.forgetRefusal();
+        webhookAuthenticator.forgetRefusal();
+        hullTrackTickets.forgetRefusal();
     }
 
     /** Step {@code configured-site}: the site of customerio.site-id and customerio.api-key, checked by route connector-status-check. */
@@ -117,11 +131,14 @@ public class ConnectorStatus {
                     "set it to the PEM file of Hull's public key, e.g. hull.notifier.public-key=file:/etc/connector/hull-notifier.pem"));
         }
         boolean noHullCredentials = !new HullCredentials(hull.getOrganization(), hull.getConnectorId(), hull.getSecret()).complete();
-        if (blank(customerIo.getWebhook().getSigningKey()) && blank(customerIo.getWebhook().getToken())) {
+        // /webhook unsecured, or without hull.* credentials, is no problem until a webhook comes to it: a deployment may
+        // take webhooks on connectors' own URLs only (/webhooks/...), or none
+        boolean unsecured = blank(customerIo.getWebhook().getSigningKey()) && blank(customerIo.getWebhook().getToken());
+        if (unsecured && webhookAuthenticator.refusedUnsecured()) {
             doors.add(door("POST /webhook", 401, "customerio.webhook.signing-key, customerio.webhook.token",
                     "Customer.io webhooks are not secured (neither customerio.webhook.signing-key nor customerio.webhook.token is set)",
                     "set customerio.webhook.signing-key to the webhook's signing key in Customer.io, or customerio.webhook.token"));
-        } else if (noHullCredentials) {
+        } else if (!unsecured && noHullCredentials && hullTrackTickets.refusedWithoutHull()) {
             doors.add(door("POST /webhook", 503, "hull.organization, hull.connector-id, hull.secret",
                     "the connector has no Hull credentials to write the webhooks' track calls with",
                     "set hull.organization, hull.connector-id and hull.secret (Customer.io sends the refused webhooks again for up to 7 days)"));

@@ -47,6 +47,8 @@ public class HullTrackTickets {
     }
 
     private final HullCredentials hull;
+    /** A webhook came to POST /webhook and was refused for want of hull.* credentials (then /status says so). */
+    private volatile boolean refusedWithoutHull;
     private final CustomerIoProperties.Webhook settings;
 
     public HullTrackTickets(HullProperties hull, CustomerIoProperties customerIo) {
@@ -60,10 +62,21 @@ public class HullTrackTickets {
      */
     public void requireCredentials(@ExchangeProperties Map<String, Object> properties) {
         if (!hull.complete()) {
+            refusedWithoutHull = true;
             throw new RequestRejectedException(503, "hull_not_configured", "the connector has no Hull credentials "
                     + "(hull.organization, hull.connector-id, hull.secret) to write webhooks to Hull; send it again later");
         }
         properties.put(HULL, hull);
+    }
+
+    /** Whether a webhook on POST /webhook was refused because hull.* credentials are not set. */
+    public boolean refusedWithoutHull() {
+        return refusedWithoutHull;
+    }
+
+    /** Forgets that refusal (tests that start from a quiet /status). */
+    public void forgetRefusal() {
+        refusedWithoutHull = false;
     }
 
     /** Step webhook-for-connector of a connector's own webhook URL: property {@value #HULL}, that connector. */

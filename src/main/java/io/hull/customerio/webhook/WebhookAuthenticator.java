@@ -41,6 +41,8 @@ public class WebhookAuthenticator {
     private final byte[] signingKey;
     private final byte[] token;
     private final Duration maxSignatureAge;
+    /** A webhook came to POST /webhook and was refused for want of a signing key or token (then /status says so). */
+    private volatile boolean refusedUnsecured;
 
     public WebhookAuthenticator(CustomerIoProperties customerIo) {
         CustomerIoProperties.Webhook settings = customerIo.getWebhook();
@@ -58,6 +60,7 @@ public class WebhookAuthenticator {
                        @Header(Exchange.HTTP_QUERY) String query,
                        byte[] body) {
         if (signingKey == null && token == null) {
+            refusedUnsecured = true;
             throw unauthorized("webhook_auth_not_configured",
                     "the connector has neither a signing key nor a token to check webhooks with");
         }
@@ -67,6 +70,16 @@ public class WebhookAuthenticator {
         if (signingKey != null) {
             checkSignature(signature, timestamp, body == null ? new byte[0] : body);
         }
+    }
+
+    /** Whether a webhook was refused on POST /webhook because neither a signing key nor a token is set. */
+    public boolean refusedUnsecured() {
+        return refusedUnsecured;
+    }
+
+    /** Forgets that refusal (tests that start from a quiet /status). */
+    public void forgetRefusal() {
+        refusedUnsecured = false;
     }
 
     /**
