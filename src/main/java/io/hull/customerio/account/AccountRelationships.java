@@ -7,7 +7,8 @@ import io.hull.customerio.sync.UserSync;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,12 +20,18 @@ import org.springframework.stereotype.Component;
  * {@code changes.account} shows the mapped id changing from an old value, the old relationship is removed.
  */
 @Component("accountRelationships")
-public class AccountRelationships {
+public class AccountRelationships implements Processor {
 
     /** Where a person's relationships go in an identify's body (v1) or item (v2). */
     public static final String PAYLOAD_KEY = "cio_relationships";
 
-    public void relate(@ExchangeProperty(UserSync.PROPERTY) UserSync user) {
+    /** A processor, not a bean method: it runs for every synced user, and bean parameter binding costs per call. */
+    @Override
+    public void process(Exchange exchange) {
+        relate(exchange.getProperty(UserSync.PROPERTY, UserSync.class));
+    }
+
+    void relate(UserSync user) {
         AccountSettings accounts = user.settings().accounts();
         if (!accounts.linkUsersInService() || accounts.synchronizedAccountSegments().isEmpty()) {
             return;
