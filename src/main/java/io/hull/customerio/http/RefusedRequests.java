@@ -1,5 +1,9 @@
 package io.hull.customerio.http;
 
+import org.apache.camel.Exchange;
+import io.hull.customerio.webhook.HullTrackTickets;
+import io.hull.customerio.hull.HullCredentials;
+import io.hull.customerio.connectors.ConnectorSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import jakarta.servlet.ServletContext;
@@ -45,16 +49,30 @@ public class RefusedRequests {
 
     /** A refusal answered before a route ran: by the web server, a filter or Spring's error page. */
     public void refused(String method, String path, int status, String code, String reason) {
-        record(door(path), method, path == null ? null : RequestScreening.abbreviate(path), status, code, reason);
+        record(door(path), "", method, path == null ? null : RequestScreening.abbreviate(path), status, code, reason);
     }
 
     /** Step {@code log-refusal} of the routes' error handling: what the route refused, on its door. */
     public void refusedByRoute(RequestRejectedException refusal, String door) {
-        record(door, null, null, refusal.status(), refusal.code(), refusal.reason());
+        record(door, "", null, null, refusal.status(), refusal.code(), refusal.reason());
     }
 
-    private void record(String door, String method, String path, int status, String code, String reason) {
-        meters.counter("connector.requests.refused", "door", door, "status", String.valueOf(status), "code", code).increment();
+    /**
+     * The same for the webhook doors, whose metric names the Hull connector once it is known for sure: the configured
+     * one, or the one a connector URL's token opened to (never an id merely read from a URL: anyone could make series).
+     */
+    public void refusedByRoute(RequestRejectedException refusal, String door, Exchange exchange) {
+        HullCredentials connector = exchange.getProperty(HullTrackTickets.HULL, HullCredentials.class);
+        if (connector == null) {
+            connector = exchange.getProperty(ConnectorSettings.CREDENTIALS, HullCredentials.class);
+        }
+        String id = connector == null || connector.connectorId() == null ? "" : connector.connectorId();
+        record(door, id, null, null, refusal.status(), refusal.code(), refusal.reason());
+    }
+
+    private void record(String door, String connector, String method, String path, int status, String code, String reason) {
+        meters.counter("connector.requests.refused", "door", door, "status", String.valueOf(status), "code", code,
+                "connector", connector).increment();
         var line = LOG.atWarn().setMessage(ACTION).addKeyValue("action", ACTION).addKeyValue("door", door);
         if (method != null) {
             line = line.addKeyValue("method", method);

@@ -80,7 +80,7 @@ class RefusedRequestsTest extends ConnectorTestSupport {
 
     private double refusedCount(String door, int status, String code) {
         String metrics = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).GET().build()).body();
-        Matcher matcher = Pattern.compile("connector_requests_refused_total\\{code=\"" + code + "\",door=\"" + door
+        Matcher matcher = Pattern.compile("connector_requests_refused_total\\{code=\"" + code + "\",connector=\"\",door=\"" + door
                 + "\"[^}]*status=\"" + status + "\"[^}]*} ([0-9.E]+)").matcher(metrics);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }

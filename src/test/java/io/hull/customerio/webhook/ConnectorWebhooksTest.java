@@ -215,6 +215,10 @@ class ConnectorWebhooksTest extends ConnectorTestSupport {
         JsonErrors.assertError(wrong.body(), "invalid_signature");
         assertThat(signed.statusCode()).as(signed.body()).isEqualTo(200);
         assertThat(firehoseOf(GLOBEX)).hasSize(1);
+        // a refusal after the token opened names its connector; one whose token did not open names none
+        String metrics = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/prometheus")).GET().build()).body();
+        assertThat(metrics).containsPattern("connector_requests_refused_total\\{code=\"invalid_signature\",connector=\""
+                + GLOBEX.id() + "\",door=\"webhook\"[^}]*\\} [1-9]");
     }
 
     @Test
