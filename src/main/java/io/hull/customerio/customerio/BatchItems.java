@@ -119,12 +119,9 @@ public class BatchItems {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("type", "person");
         if (CustomerIoCall.MERGE.equals(call.path())) {
-            // sent once the new person's identify was accepted (its caller waits for it); both people named as the
-            // identify names them: by email when user_id_mapping is email
-            String key = "email".equals(user.settings().userIdMapping()) ? "email" : "id";
+            // sent once the new person's identify was accepted (its caller waits for it); primary and secondary as v1's
             item.put("action", "merge");
-            item.put("primary", Map.of(key, ((Map<?, ?>) payload.get("primary")).get("id")));
-            item.put("secondary", Map.of(key, ((Map<?, ?>) payload.get("secondary")).get("id")));
+            item.putAll(payload);
             return item;
         }
         boolean anonymous = CustomerIoCall.ANONYMOUS_EVENTS.equals(call.path());
@@ -135,7 +132,7 @@ public class BatchItems {
             boolean byEmail = "email".equals(user.settings().userIdMapping());
             identifiers.put(byEmail ? "email" : "id", user.customerId());
         }
-        if (call.path().endsWith("/suppress") || call.path().endsWith("/unsuppress")) {
+        if (CustomerIoCall.isSuppression(call.path())) {
             item.put("action", call.path().endsWith("/unsuppress") ? "unsuppress" : "suppress");
             item.put("identifiers", identifiers);
             return item;

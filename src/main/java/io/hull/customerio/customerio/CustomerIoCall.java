@@ -21,6 +21,15 @@ public record CustomerIoCall(CustomerIoCredentials credentials, String method, S
         return "/api/v1/customers/" + URLEncoder.encode(customerId, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /**
+     * {@code /api/v1/customers/{id}/suppress} or {@code .../unsuppress}: a segment after the id (an id of "suppress" is
+     * one segment, percent-encoded, so an identify of such a customer is none).
+     */
+    public static boolean isSuppression(String path) {
+        return path.startsWith("/api/v1/customers/") && path.split("/").length == 6
+                && (path.endsWith("/suppress") || path.endsWith("/unsuppress"));
+    }
+
     /** How logs and errors name the call: {@code PUT /api/v1/customers/a%40b}. */
     public String name() {
         return method + " " + path;
@@ -34,10 +43,10 @@ public record CustomerIoCall(CustomerIoCredentials credentials, String method, S
         if (path.endsWith("/events")) {
             return "/api/v1/customers/{id}/events";
         }
-        if (path.endsWith("/unsuppress")) {
-            return "/api/v1/customers/{id}/unsuppress";
+        if (isSuppression(path)) {
+            return path.endsWith("/unsuppress") ? "/api/v1/customers/{id}/unsuppress" : "/api/v1/customers/{id}/suppress";
         }
-        return path.endsWith("/suppress") ? "/api/v1/customers/{id}/suppress" : "/api/v1/customers/{id}";
+        return "/api/v1/customers/{id}";
     }
 
     public String siteId() {

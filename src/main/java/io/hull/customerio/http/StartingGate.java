@@ -34,6 +34,7 @@ public class StartingGate extends OncePerRequestFilter {
             "/webhook", "customerio-webhooks",
             Doors.CONNECTOR_WEBHOOKS, "connector-webhooks",
             "/batch", "hull-batch",
+            "/batch/*", "hull-batch-status",
             "/status", "connector-status",
             "/credentials", "connector-credentials");
 
@@ -67,7 +68,7 @@ public class StartingGate extends OncePerRequestFilter {
     static String door(String path) {
         String door = Doors.of(path);
         if (door != null && door.startsWith("/batch/")) {
-            return "/batch";
+            return "/batch/*";
         }
         return ROUTES.containsKey(door) ? door : null;
     }

@@ -149,7 +149,8 @@ public class ConnectorStatus {
         if (refusedHost != null && (hull.getBatch().getAllowedHosts() == null || hull.getBatch().getAllowedHosts().isEmpty())) {
             doors.add(door("POST /batch", 400, "hull.batch.allowed-hosts",
                     "a batch was refused: its extract host " + refusedHost + " is not allowed (hull.batch.allowed-hosts is empty)",
-                    "add the host Hull's extracts come from to hull.batch.allowed-hosts, e.g. hull.batch.allowed-hosts=" + refusedHost));
+                    "check that " + refusedHost + " is Hull's extract storage (any connector Hull knows may name a URL), then add it: "
+                            + "hull.batch.allowed-hosts=" + refusedHost));
         }
         return doors;
     }

@@ -36,12 +36,13 @@ public class ChangedSinceLastSync implements Predicate {
                 : hash.of(user.customerId(), attributes, Map.of("cio_relationships",
                         List.of(AccountRelationships.identifiers(user.objectTypeId(), user.relatedObjectId()))));
         boolean events = hasEventsToSend(user);
-        if (!events && syncedHashes.isCurrent(user.context().customerIo().siteId(), user.customerId(), customerHash)) {
+        if (!events && !user.unsuppressed() && syncedHashes.isCurrent(user.context().customerIo().siteId(), user.customerId(), customerHash)) {
             user.skip("unchanged since this connector last sent it (no events)");
             return false;
         }
         boolean sentBefore = SyncStateTraits.sentBefore(user.user());
-        if (sentBefore && !events && customerHash.equals(SyncStateTraits.text(user.user(), SyncStateTraits.SENT_HASH))) {
+        // unsuppressed just now: Customer.io holds nothing of it, whatever hash Hull still shows
+        if (sentBefore && !events && !user.unsuppressed() && customerHash.equals(SyncStateTraits.text(user.user(), SyncStateTraits.SENT_HASH))) {
             user.skip("unchanged since the last sync (same hash, no events)");
             return false;
         }

@@ -17,7 +17,8 @@ public class MergeFormerPerson implements Predicate {
     @Override
     public boolean matches(Exchange exchange) {
         UserSync user = exchange.getProperty(UserSync.PROPERTY, UserSync.class);
-        if (!user.settings().mergeCustomersOnIdChange() || !user.identifies()) {
+        // unsuppressed just now: the former person was deleted by the suppression, nothing to merge
+        if (!user.settings().mergeCustomersOnIdChange() || !user.identifies() || user.unsuppressed()) {
             return false;
         }
         String former = SyncStateTraits.text(user.user(), SyncStateTraits.SENT_ID);

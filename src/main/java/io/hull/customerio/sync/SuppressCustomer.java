@@ -49,7 +49,7 @@ public class SuppressCustomer implements Predicate {
 
     /** The first of the user's segments that is a suppressed one, or null. */
     static String suppressedSegment(UserSync user) {
-        if (user.settings().suppressedSegments().isEmpty()) {
+        if (user.settings().suppressedSegments() == null || user.settings().suppressedSegments().isEmpty()) {
             return null;
         }
         for (JsonNode segment : user.message().path("segments")) {

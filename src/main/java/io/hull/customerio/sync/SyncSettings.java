@@ -34,7 +34,7 @@ public record SyncSettings(Set<String> synchronizedSegments, boolean enableUserD
     public SyncSettings {
         // a Kafka record written by a release without accounts has none: they were off
         accounts = accounts == null ? AccountSettings.NONE : accounts;
-        suppressedSegments = suppressedSegments == null ? Set.of() : suppressedSegments;
+        // null: a Kafka record written before the setting existed; nobody is suppressed or unsuppressed by it
         // a Kafka record written before the setting existed: its default
         mergeCustomersOnIdChange = mergeCustomersOnIdChange == null || mergeCustomersOnIdChange;
     }

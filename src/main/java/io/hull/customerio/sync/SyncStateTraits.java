@@ -49,12 +49,32 @@ public final class SyncStateTraits {
         return traits;
     }
 
-    /** After a suppression: what Hull shows of it, the person gone from Customer.io. */
+    /**
+     * After a suppression: what Hull shows of it, the person gone from Customer.io. Its hash goes (nothing is held in
+     * Customer.io any more, so an unsuppressed user is identified again), its id stays (the unsuppress needs it).
+     */
     public static Map<String, Object> suppressed(Instant now) {
         Map<String, Object> traits = new LinkedHashMap<>();
         traits.put("customerio/suppressed_at", now.toString());
         traits.put("customerio/deleted_at", now.toString());
+        traits.put("customerio/hash", null);
+        traits.put("customerio/synced_at", null);
         return traits;
+    }
+
+    /**
+     * Deleted (or suppressed) by the connector and not identified since: {@code customerio/deleted_at} set, and no
+     * {@code customerio/synced_at} after it (a user Hull's older connector re-synced may hold both).
+     */
+    static boolean deletedSinceLastSync(JsonNode user) {
+        String deletedAt = text(user, SENT_DELETED_AT);
+        if (deletedAt == null) {
+            return false;
+        }
+        String syncedAt = text(user, "traits_customerio/synced_at");
+        java.time.Instant deleted = io.hull.customerio.input.InputRules.isoTime(deletedAt);
+        java.time.Instant synced = syncedAt == null ? null : io.hull.customerio.input.InputRules.isoTime(syncedAt);
+        return deleted == null || synced == null || !synced.isAfter(deleted);
     }
 
     public static Map<String, Object> deleted(Instant now) {

@@ -22,7 +22,7 @@ public class UnsuppressCustomer implements Predicate {
     @Override
     public boolean matches(Exchange exchange) {
         UserSync user = exchange.getProperty(UserSync.PROPERTY, UserSync.class);
-        if (user.inSuppressedSegment() || user.context().customerIo() == null
+        if (user.inSuppressedSegment() || user.context().customerIo() == null || user.settings().suppressedSegments() == null
                 || SyncStateTraits.text(user.user(), SyncStateTraits.SENT_SUPPRESSED_AT) == null) {
             return false;
         }

@@ -36,7 +36,7 @@ public class WhitelistedEvents implements Predicate {
         }
         // deleted (or suppressed) by the connector and not identified since: an event, even an anonymous one on its
         // behalf, would have Customer.io create the person again
-        if (SyncStateTraits.text(user.user(), SyncStateTraits.SENT_DELETED_AT) != null) {
+        if (SyncStateTraits.deletedSinceLastSync(user.user())) {
             return skipped(exchange, "the user was deleted from Customer.io (customerio/deleted_at is set) and not identified "
                     + "since: its events would create the person again");
         }

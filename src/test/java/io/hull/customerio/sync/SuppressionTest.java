@@ -86,6 +86,24 @@ class SuppressionTest extends ConnectorTestSupport {
         assertThat(output.getOut()).contains("\"outgoing.user.unsuppressed\"").contains("\"outgoing.user.success\"");
     }
 
+    /** Its last hash in Hull is of what Customer.io held before the suppression: the person is identified again all the same. */
+    @Test
+    void anUnsuppressedUserIsIdentifiedAgainWhateverHashHullStillShows() {
+        ObjectNode notification = suppressing("some-other-segment");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) notification.path("messages").get(0).path("events")).removeAll();
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+        JsonNode synced = firehoseEntries().get(0).path("body");
+
+        resetStandIns();
+        synced.fields().forEachRemaining(trait -> user(notification).set("traits_" + trait.getKey(), trait.getValue()));
+        user(notification).put("traits_customerio/suppressed_at", "2024-01-01T00:00:00Z");
+        user(notification).put("traits_customerio/deleted_at", "2024-01-01T00:00:00Z");
+        assertThat(postNotification(notification).statusCode()).isEqualTo(200);
+
+        assertThat(CUSTOMERIO.findAll(anyRequestedFor(anyUrl()))).extracting(r -> r.getMethod() + " " + r.getUrl())
+                .containsExactly("POST " + CUSTOMER + "/unsuppress", "PUT " + CUSTOMER);
+    }
+
     @Test
     void eventsOfADeletedUserAreNotSentTheyWouldCreateThePersonAgain(CapturedOutput output) {
         ObjectNode notification = fixtureNotification();

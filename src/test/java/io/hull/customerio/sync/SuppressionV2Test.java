@@ -39,10 +39,8 @@ class SuppressionV2Test extends ConnectorTestSupport {
         List<JsonNode> items = items();
         assertThat(items).extracting(item -> item.path("action").asText()).containsExactly("identify", "merge");
         assertThat(items.get(1).path("type").asText()).isEqualTo("person");
-        // named as the identify names them (user_id_mapping email)
-        assertThat(items.get(0).path("identifiers")).isEqualTo(json("{\"email\":\"sven@hull.io\"}"));
-        assertThat(items.get(1).path("primary")).isEqualTo(json("{\"email\":\"sven@hull.io\"}"));
-        assertThat(items.get(1).path("secondary")).isEqualTo(json("{\"email\":\"old@hull.io\"}"));
+        assertThat(items.get(1).path("primary")).isEqualTo(json("{\"id\":\"sven@hull.io\"}"));
+        assertThat(items.get(1).path("secondary")).isEqualTo(json("{\"id\":\"old@hull.io\"}"));
         // in two requests: the merge waited for the identify's answer
         assertThat(CUSTOMERIO.findAll(postRequestedFor(urlEqualTo("/api/v2/batch")))).hasSize(2);
     }
