@@ -2,6 +2,7 @@ package io.hull.customerio.account;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hull.customerio.customerio.CustomerMapper;
+import io.hull.customerio.sync.Segments;
 import io.hull.customerio.sync.SyncSettings.AccountSettings;
 import io.hull.customerio.sync.UserSync;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +48,9 @@ public class AccountRelationships implements Processor {
         }
         JsonNode change = message.path("changes").path("account").path(accounts.accountIdMapping());
         if (change.isArray() && change.size() == 2) {
-            JsonNode old = change.get(0);
-            String former = old.isTextual() || old.isIntegralNumber() ? old.asText() : null;
-            if (former != null && !former.isBlank() && !former.equals(objectId) && CustomerMapper.unusableId(former) == null) {
-                user.formerlyRelatedTo(accounts.objectTypeId(), former);
-            }
+            CustomerMapper.idValue(change.get(0))
+                    .filter(former -> !former.equals(objectId) && CustomerMapper.unusableId(former) == null)
+                    .ifPresent(former -> user.formerlyRelatedTo(accounts.objectTypeId(), former));
         }
     }
 
@@ -64,19 +63,9 @@ public class AccountRelationships implements Processor {
     private static boolean synchronizedAccount(JsonNode message, String objectId, AccountSettings accounts) {
         JsonNode segments = message.get("account_segments");
         if (segments != null && segments.isArray()) {
-            return inAny(segments, accounts);
+            return Segments.firstIn(segments, accounts.synchronizedAccountSegments()) != null;
         }
         return objectId.equals(message.path("account").path("customerio/id").asText(null));
-    }
-
-    /** Whether one of {@code segments} (a message's {@code account_segments}) is whitelisted. */
-    static boolean inAny(JsonNode segments, AccountSettings accounts) {
-        for (JsonNode segment : segments) {
-            if (accounts.synchronizedAccountSegments().contains(segment.path("id").asText())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A relationship's identifiers, as Customer.io names them. */

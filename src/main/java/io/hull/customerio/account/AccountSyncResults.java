@@ -7,6 +7,7 @@ import io.hull.customerio.logging.DecisionLog;
 import io.hull.customerio.sync.SyncResult;
 import io.hull.customerio.sync.SyncResult.Outcome;
 import io.hull.customerio.sync.SyncedHashes;
+import io.hull.customerio.sync.UserSyncResults;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,8 +15,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.util.ObjectHelper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,8 +27,6 @@ public class AccountSyncResults {
 
     /** Exchange property holding the account's result once a failure of its calls said it. */
     static final String ACCOUNT_RESULT = "accountResult";
-
-    private static final Logger log = LoggerFactory.getLogger(AccountSyncResults.class);
 
     private final DecisionLog decisions;
     private final SyncedHashes syncedHashes;
@@ -90,11 +87,7 @@ public class AccountSyncResults {
     public void retryLater(@ExchangeProperty(AccountSync.PROPERTY) AccountSync account,
                            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught, @ExchangeProperties Map<String, Object> properties) {
         ConnectorException known = ObjectHelper.getException(ConnectorException.class, caught);
-        Exception cause = known != null ? known : caught;
-        if (SafeError.isUnexpected(cause)) {
-            log.error("unexpected error while syncing an account; the notification will be retried", cause);
-        }
-        SafeError error = SafeError.of(cause);
+        SafeError error = UserSyncResults.safeError(known != null ? known : caught);
         Map<String, Object> details = details(account, "reason", error.reason());
         details.put("retry", true);
         decisions.error("outgoing.account.error", account.claims(), details);

@@ -1,6 +1,7 @@
 package io.hull.customerio.account;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hull.customerio.sync.SyncStateTraits;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,8 +27,7 @@ public final class AccountSyncState {
     }
 
     static String text(JsonNode account, String trait) {
-        JsonNode value = account.get(trait);
-        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+        return SyncStateTraits.text(account, trait);
     }
 
     static Map<String, Object> synced(AccountSync account, Instant now) {

@@ -1,5 +1,6 @@
 package io.hull.customerio.account;
 
+import io.hull.customerio.sync.Segments;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.springframework.stereotype.Component;
@@ -23,7 +24,7 @@ public class InWhitelistedAccountSegments implements Predicate {
             account.skip("no account segment is whitelisted (synchronized_account_segments is empty)");
             return false;
         }
-        if (AccountRelationships.inAny(account.message().path("account_segments"), account.settings())) {
+        if (Segments.firstIn(account.message().path("account_segments"), account.settings().synchronizedAccountSegments()) != null) {
             return true;
         }
         account.outsideSegments("not in any synchronized account segment");

@@ -95,36 +95,36 @@ public class ExtractChunks implements Expression {
         if (user == null || !user.isObject()) {
             return null;
         }
+        // the line is this method's own tree: its parts move into the message, nothing is copied
+        ObjectNode fields = (ObjectNode) user;
         ObjectNode message = json.createObjectNode();
         if (accounts) {
-            ObjectNode account = ((ObjectNode) user).deepCopy();
-            account.remove("segment_ids");
-            message.set("account", account);
-            ArrayNode accountSegments = message.putArray("account_segments");
-            for (JsonNode id : user.path("segment_ids")) {
-                accountSegments.addObject().put("id", id.asText()).put("name", id.asText());
-            }
+            JsonNode segmentIds = fields.remove("segment_ids");
+            message.set("account", fields);
+            segments(message, "account_segments", segmentIds);
             return message;
         }
-        ArrayNode segments = message.putArray("segments");
-        for (JsonNode id : user.path("segment_ids")) {
-            segments.addObject().put("id", id.asText()).put("name", id.asText());
-        }
-        message.set("account", user.path("account").isObject() ? user.get("account") : json.createObjectNode());
+        segments(message, "segments", fields.remove("segment_ids"));
+        JsonNode account = fields.remove("account");
+        message.set("account", account != null && account.isObject() ? account : json.createObjectNode());
         // the user's account's segments, when the extract has them (none: AccountRelationships decides without them)
-        if (user.path("account_segment_ids").isArray()) {
-            ArrayNode accountSegments = message.putArray("account_segments");
-            for (JsonNode id : user.path("account_segment_ids")) {
-                accountSegments.addObject().put("id", id.asText()).put("name", id.asText());
-            }
+        JsonNode accountSegmentIds = fields.remove("account_segment_ids");
+        if (accountSegmentIds != null && accountSegmentIds.isArray()) {
+            segments(message, "account_segments", accountSegmentIds);
         }
-        ObjectNode userOnly = ((ObjectNode) user).deepCopy();
-        userOnly.remove("segment_ids");
-        userOnly.remove("account_segment_ids");
-        userOnly.remove("account");
-        message.set("user", userOnly);
+        message.set("user", fields);
         message.putArray("events");
         return message;
+    }
+
+    /** The extract's segment ids as a message's segments: the id stands for the name (the extract has no names). */
+    private static void segments(ObjectNode message, String field, JsonNode ids) {
+        ArrayNode segments = message.putArray(field);
+        if (ids != null) {
+            for (JsonNode id : ids) {
+                segments.addObject().put("id", id.asText()).put("name", id.asText());
+            }
+        }
     }
 
     /**

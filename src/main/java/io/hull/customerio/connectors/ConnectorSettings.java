@@ -72,10 +72,6 @@ public class ConnectorSettings implements Predicate {
     /** Filter connector-settings-not-cached: neither the connector's settings nor Hull's refusal of it is at hand. */
     @Override
     public boolean matches(Exchange exchange) {
-        if (exchange.getProperty(CONNECTOR) != null) {
-            // known already (a backfill of the configured connector: application.yaml's settings)
-            return false;
-        }
         Key key = Key.of(exchange.getProperty(CREDENTIALS, HullCredentials.class));
         return connectors.getIfPresent(key) == null && refused.getIfPresent(key) == null;
     }
@@ -86,9 +82,7 @@ public class ConnectorSettings implements Predicate {
      */
     public void request(@ExchangeProperty(CREDENTIALS) HullCredentials hull, @ExchangeProperties Map<String, Object> exchange) {
         exchange.put(HullRequestHeaders.CREDENTIALS_PROPERTY, hull);
-        String base = properties.getApiUrl() != null && !properties.getApiUrl().isBlank()
-                ? properties.getApiUrl() : "https://" + hull.organization();
-        exchange.put(URL_PROPERTY, base.replaceAll("/+$", "") + "/api/v1/app");
+        exchange.put(URL_PROPERTY, hull.apiUrl(properties.getApiUrl()) + "/api/v1/app");
         // a webhook waits for this, then for its firehose request (customerio.webhook.answer-timeout), and Customer.io
         // gives up on a webhook after 4 s: Hull gets 1.5 s at most (an unanswered webhook is sent again)
         exchange.put(CONNECT_TIMEOUT_PROPERTY, Math.min(properties.getConnectTimeout().toMillis(), MAX_WAIT_MILLIS));
@@ -129,9 +123,6 @@ public class ConnectorSettings implements Predicate {
 
     /** Step connector-settings: property {@value #CONNECTOR}, the connector as Hull last said; 401 when Hull refused it. */
     public void of(@ExchangeProperty(CREDENTIALS) HullCredentials hull, @ExchangeProperties Map<String, Object> exchange) {
-        if (exchange.get(CONNECTOR) != null) {
-            return;
-        }
         Key key = Key.of(hull);
         if (refused.getIfPresent(key) != null) {
             throw unknown(hull);

@@ -44,7 +44,11 @@ public class CustomerMapper {
 
     /** The value of {@code field} as an id: a string, or a whole number as its decimal digits. */
     public static Optional<String> idValue(JsonNode holder, String field) {
-        JsonNode value = holder.get(field);
+        return idValue(holder.get(field));
+    }
+
+    /** A value as an id: a string, or a whole number as its decimal digits; empty for anything else. */
+    public static Optional<String> idValue(JsonNode value) {
         if (value == null || !(value.isTextual() || value.isIntegralNumber()) || value.asText().isBlank()) {
             return Optional.empty();
         }

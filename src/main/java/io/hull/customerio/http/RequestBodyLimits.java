@@ -54,10 +54,8 @@ public class RequestBodyLimits {
     @Bean
     public FilterRegistrationBean<StartingGate> startingGate(ObjectProvider<CamelContext> camel, ConnectorProperties connector,
                                                              ObjectMapper json) {
-        long retryIn = connector.getFlowControl().getRetryInMillis();
-        Function<SafeError, Object> notifierUnavailable = error -> FlowControl.retryAnswer(retryIn, List.of(error));
         FilterRegistrationBean<StartingGate> registration = new FilterRegistrationBean<>(
-                new StartingGate(camel, json, Map.of(NOTIFIER, notifierUnavailable)));
+                new StartingGate(camel, json, unavailableAnswers(connector)));
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
@@ -67,10 +65,8 @@ public class RequestBodyLimits {
     @Bean
     public FilterRegistrationBean<RequestScreening> requestScreening(ConnectorProperties connector, ObjectMapper json,
                                                                      RefusedRequests refusals) {
-        long retryIn = connector.getFlowControl().getRetryInMillis();
-        Function<SafeError, Object> notifierUnavailable = error -> FlowControl.retryAnswer(retryIn, List.of(error));
         RequestScreening screening = new RequestScreening(Set.of(NOTIFIER, WEBHOOK, Doors.CONNECTOR_WEBHOOKS, BATCH),
-                connector.getMaxDiscardedBodySize().toBytes(), json, Map.of(NOTIFIER, notifierUnavailable), refusals);
+                connector.getMaxDiscardedBodySize().toBytes(), json, unavailableAnswers(connector), refusals);
         FilterRegistrationBean<RequestScreening> registration = new FilterRegistrationBean<>(screening);
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
@@ -112,6 +108,12 @@ public class RequestBodyLimits {
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
+    }
+
+    /** The 503 bodies that are not the plain error shape: the notifier's carries its flow control retry. */
+    private static Map<String, Function<SafeError, Object>> unavailableAnswers(ConnectorProperties connector) {
+        long retryIn = connector.getFlowControl().getRetryInMillis();
+        return Map.of(NOTIFIER, error -> FlowControl.retryAnswer(retryIn, List.of(error)));
     }
 
     /** A budget, with its gauge {@code hull_connector_body_memory_held_bytes{budget="<setting>"}}. */

@@ -11,12 +11,7 @@ import java.util.Map;
 public record AccountClaims(String id, String externalId, String domain, String anonymousId) implements HullSubject {
 
     public static AccountClaims of(JsonNode account) {
-        String anonymousId = text(account, "anonymous_id");
-        JsonNode anonymousIds = account.path("anonymous_ids");
-        if (anonymousId == null && anonymousIds.isArray() && !anonymousIds.isEmpty()) {
-            anonymousId = anonymousIds.get(0).asText(null);
-        }
-        return new AccountClaims(text(account, "id"), text(account, "external_id"), text(account, "domain"), anonymousId);
+        return new AccountClaims(HullSubject.claim(account, "id"), HullSubject.claim(account, "external_id"), HullSubject.claim(account, "domain"), HullSubject.anonymousId(account));
     }
 
     @Override
@@ -32,10 +27,5 @@ public record AccountClaims(String id, String externalId, String domain, String 
         if (domain != null) claims.put("domain", domain);
         if (anonymousId != null) claims.put("anonymous_id", anonymousId);
         return claims;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
     }
 }

@@ -25,6 +25,14 @@ public record HullCredentials(String organization, String connectorId, String se
         return URI.create("https://firehose." + domain);
     }
 
+    /**
+     * Hull's API for the organization, without a trailing {@code /}: {@code https://<organization>}. A configured URL
+     * ({@code hull.api-url}) wins (stand-ins).
+     */
+    public String apiUrl(String configured) {
+        return (notBlank(configured) ? configured : "https://" + organization).replaceAll("/+$", "");
+    }
+
     private static boolean notBlank(String s) {
         return s != null && !s.isBlank();
     }

@@ -1,5 +1,6 @@
 package io.hull.customerio.hull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
@@ -13,4 +14,17 @@ public interface HullSubject {
 
     /** The claims as Hull names them, without the missing ones. */
     Map<String, Object> asMap();
+
+    /** A claim of a Hull user or account: its text, null when missing, null or blank. */
+    static String claim(JsonNode subject, String field) {
+        JsonNode value = subject.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+    }
+
+    /** {@code anonymous_id}, else the first of {@code anonymous_ids}. */
+    static String anonymousId(JsonNode subject) {
+        String anonymousId = claim(subject, "anonymous_id");
+        JsonNode anonymousIds = subject.path("anonymous_ids");
+        return anonymousId == null && anonymousIds.isArray() && !anonymousIds.isEmpty() ? anonymousIds.get(0).asText(null) : anonymousId;
+    }
 }

@@ -12,12 +12,7 @@ import java.util.Map;
 public record UserClaims(String id, String email, String externalId, String anonymousId) implements HullSubject {
 
     public static UserClaims of(JsonNode user) {
-        String anonymousId = text(user, "anonymous_id");
-        JsonNode anonymousIds = user.path("anonymous_ids");
-        if (anonymousId == null && anonymousIds.isArray() && !anonymousIds.isEmpty()) {
-            anonymousId = anonymousIds.get(0).asText(null);
-        }
-        return new UserClaims(text(user, "id"), text(user, "email"), text(user, "external_id"), anonymousId);
+        return new UserClaims(HullSubject.claim(user, "id"), HullSubject.claim(user, "email"), HullSubject.claim(user, "external_id"), HullSubject.anonymousId(user));
     }
 
     public boolean isEmpty() {
@@ -38,10 +33,5 @@ public record UserClaims(String id, String email, String externalId, String anon
         if (externalId != null) claims.put("external_id", externalId);
         if (anonymousId != null) claims.put("anonymous_id", anonymousId);
         return claims;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
     }
 }

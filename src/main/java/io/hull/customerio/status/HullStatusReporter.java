@@ -30,8 +30,6 @@ public class HullStatusReporter {
     /** {@code hull.api-url} (else {@code https://<organization>}) {@code /api/v1/<connector-id>/status}. */
     public String statusUrl() {
         HullCredentials credentials = credentials();
-        String base = hull.getApiUrl() != null && !hull.getApiUrl().isBlank()
-                ? hull.getApiUrl() : "https://" + credentials.organization();
-        return base.replaceAll("/+$", "") + "/api/v1/" + credentials.connectorId() + "/status";
+        return credentials.apiUrl(hull.getApiUrl()) + "/api/v1/" + credentials.connectorId() + "/status";
     }
 }

@@ -28,10 +28,8 @@ public class InWhitelistedSegments implements Predicate {
             user.skip("no segment is whitelisted (synchronized_segments is empty)");
             return false;
         }
-        for (var segment : user.message().path("segments")) {
-            if (settings.synchronizedSegments().contains(segment.path("id").asText())) {
-                return true;
-            }
+        if (Segments.firstIn(user.message().path("segments"), settings.synchronizedSegments()) != null) {
+            return true;
         }
         user.outsideSegments("not in any synchronized segment");
         return false;

@@ -49,16 +49,11 @@ public class SuppressCustomer implements Predicate {
 
     /** The first of the user's segments that is a suppressed one, or null. */
     static String suppressedSegment(UserSync user) {
-        if (user.settings().suppressedSegments() == null || user.settings().suppressedSegments().isEmpty()) {
+        if (user.settings().suppressedSegments() == null) {
             return null;
         }
-        for (JsonNode segment : user.message().path("segments")) {
-            String id = segment.path("id").asText();
-            if (user.settings().suppressedSegments().contains(id)) {
-                return segment.path("name").asText(id);
-            }
-        }
-        return null;
+        JsonNode segment = Segments.firstIn(user.message().path("segments"), user.settings().suppressedSegments());
+        return segment == null ? null : segment.path("name").asText(segment.path("id").asText());
     }
 
     /** The id Customer.io knows the person by: the one it was sent under, else its mapped id; null when neither is usable. */

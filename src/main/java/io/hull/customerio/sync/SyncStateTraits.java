@@ -31,7 +31,7 @@ public final class SyncStateTraits {
     }
 
     /** A trait as text; null when missing, null or blank. */
-    static String text(JsonNode user, String trait) {
+    public static String text(JsonNode user, String trait) {
         JsonNode value = user.get(trait);
         return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
     }

@@ -139,7 +139,7 @@ public class UserSyncResults {
     }
 
     /** What may be said of {@code e}; an exception the connector did not foresee is logged in full here, once. */
-    static SafeError safeError(Exception e) {
+    public static SafeError safeError(Exception e) {
         if (SafeError.isUnexpected(e)) {
             log.error("unexpected error while syncing; the notification will be retried", e);
         }

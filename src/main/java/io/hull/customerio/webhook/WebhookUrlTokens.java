@@ -141,6 +141,22 @@ public class WebhookUrlTokens {
     /** {@code keyId:base64key} entries, in order; what is wrong with one (never its key) as a list of problems. */
     public static List<String> problems(List<String> entries) {
         List<String> problems = new ArrayList<>();
+        parse(entries, problems);
+        return problems;
+    }
+
+    private static Map<String, SecretKey> keys(List<String> entries) {
+        List<String> problems = new ArrayList<>();
+        Map<String, SecretKey> keys = parse(entries, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("connector.webhook-url-keys: " + String.join("; ", problems));
+        }
+        return keys;
+    }
+
+    /** The keys by id, in order (the first of an id counts); what is wrong with an entry (never its key) to {@code problems}. */
+    private static Map<String, SecretKey> parse(List<String> entries, List<String> problems) {
+        Map<String, SecretKey> keys = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i) == null ? "" : entries.get(i).trim();
             int colon = entry.indexOf(':');
@@ -153,28 +169,18 @@ public class WebhookUrlTokens {
                 problems.add("entry " + (i + 1) + ": the key id must be letters, digits, '.', '_' or '-' (at most 255)");
                 continue;
             }
+            byte[] key;
             try {
-                if (Base64.getDecoder().decode(entry.substring(colon + 1).trim()).length != 32) {
-                    problems.add("key " + id + " is not 32 bytes (AES-256)");
-                }
+                key = Base64.getDecoder().decode(entry.substring(colon + 1).trim());
             } catch (IllegalArgumentException e) {
                 problems.add("key " + id + " is not base64");
+                continue;
             }
-        }
-        return problems;
-    }
-
-    private static Map<String, SecretKey> keys(List<String> entries) {
-        List<String> problems = problems(entries);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("connector.webhook-url-keys: " + String.join("; ", problems));
-        }
-        Map<String, SecretKey> keys = new LinkedHashMap<>();
-        for (String entry : entries) {
-            String trimmed = entry.trim();
-            int colon = trimmed.indexOf(':');
-            keys.putIfAbsent(trimmed.substring(0, colon),
-                    new SecretKeySpec(Base64.getDecoder().decode(trimmed.substring(colon + 1).trim()), "AES"));
+            if (key.length != 32) {
+                problems.add("key " + id + " is not 32 bytes (AES-256)");
+                continue;
+            }
+            keys.putIfAbsent(id, new SecretKeySpec(key, "AES"));
         }
         return keys;
     }
